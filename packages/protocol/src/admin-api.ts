@@ -1,0 +1,28 @@
+import { z } from 'zod';
+import { GroupName, Label, PageQuery, Timestamp } from './common';
+import { DeviceStatus, ManagementMode, Os } from './device';
+
+export const DeviceListQuery = PageQuery.extend({
+  status: z.enum([...DeviceStatus.options, 'all']).default('active'),
+  os: Os.optional(),
+  group: GroupName.optional(),
+  label: Label.optional(),
+  model: z.string().min(1).max(128).optional().describe('Exact model name, case-insensitive'),
+  mode: ManagementMode.optional(),
+  lastSeenBefore: Timestamp.optional().describe('Only devices last seen before this time'),
+  lastSeenAfter: Timestamp.optional().describe('Only devices last seen after this time'),
+});
+export type DeviceListQuery = z.input<typeof DeviceListQuery>;
+
+export const PatchDeviceRequest = z
+  .object({
+    group: GroupName.optional(),
+    labels: z.array(Label).max(100).optional().describe('Replaces every label'),
+    addLabels: z.array(Label).max(100).optional(),
+    removeLabels: z.array(Label).max(100).optional(),
+  })
+  .refine((p) => Object.values(p).some((v) => v !== undefined), 'nothing to change: give group or labels')
+  .refine((p) => !(p.labels && (p.addLabels || p.removeLabels)), 'give labels, or addLabels/removeLabels, not both');
+export type PatchDeviceRequest = z.input<typeof PatchDeviceRequest>;
+
+export const IdParams = z.object({ id: z.uuid({ message: 'not a valid id (expected a UUID)' }) });

@@ -1,0 +1,65 @@
+import { z } from 'zod';
+import { Uuid } from './common';
+import { DeviceCommand } from './commands';
+import { ConsentGrants, DeviceFacts, DeviceState, InstalledApp, ManagementMode } from './device';
+
+export const MAX_APPS_PER_DEVICE = 2000;
+export const MAX_POLL_WAIT_SECONDS = 30;
+
+export const EnrollRequest = z.object({
+  enrollmentToken: z.string().min(1).max(200),
+  facts: DeviceFacts,
+});
+export type EnrollRequest = z.input<typeof EnrollRequest>;
+
+/** The device credential is returned once, at enrollment, and stored hashed by the server. */
+export const EnrollResponse = z
+  .object({
+    deviceId: Uuid,
+    credential: z.string(),
+    org: z.object({ id: Uuid, name: z.string() }),
+    mode: ManagementMode,
+    checkInIntervalSeconds: z.number().int().positive(),
+  })
+  .meta({ id: 'EnrollResponse' });
+export type EnrollResponse = z.infer<typeof EnrollResponse>;
+
+/** A check-in: each part is optional so a device sends only what changed. */
+export const CheckInRequest = z.object({
+  facts: DeviceFacts.optional(),
+  apps: z.array(InstalledApp).max(MAX_APPS_PER_DEVICE).optional(),
+  consent: ConsentGrants.optional(),
+  state: DeviceState.optional(),
+});
+export type CheckInRequest = z.input<typeof CheckInRequest>;
+
+export const CheckInResponse = z
+  .object({
+    commands: z.array(DeviceCommand),
+    checkInIntervalSeconds: z.number().int().positive(),
+  })
+  .meta({ id: 'CheckInResponse' });
+export type CheckInResponse = z.infer<typeof CheckInResponse>;
+
+export const PollQuery = z.object({
+  wait: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(MAX_POLL_WAIT_SECONDS)
+    .default(0)
+    .describe('Seconds to hold the request open while no command is pending'),
+});
+
+export const PollResponse = z.object({ commands: z.array(DeviceCommand) }).meta({ id: 'PollResponse' });
+export type PollResponse = z.infer<typeof PollResponse>;
+
+/** What the device reports for one command: acknowledged on receipt, then succeeded or failed. */
+export const CommandResultRequest = z.object({
+  status: z.enum(['acknowledged', 'succeeded', 'failed']),
+  error: z.string().max(2000).optional(),
+  state: DeviceState.optional(),
+});
+export type CommandResultRequest = z.input<typeof CommandResultRequest>;
+
+export const Ack = z.object({ ok: z.literal(true) }).meta({ id: 'Ack' });

@@ -1,0 +1,104 @@
+import { z } from 'zod';
+import { GroupName, Label, Timestamp, Uuid } from './common';
+
+export const Os = z.enum(['android', 'ios']);
+export type Os = z.infer<typeof Os>;
+
+/** How the organisation manages the device: corporate-owned (COPE, COBO) or personally owned (BYOD). */
+export const ManagementMode = z.enum(['COPE', 'COBO', 'BYOD']);
+export type ManagementMode = z.infer<typeof ManagementMode>;
+
+export const NetworkType = z.enum(['wifi', 'cellular', 'ethernet', 'none']);
+export type NetworkType = z.infer<typeof NetworkType>;
+
+/** What a device reports about itself: the terminal information the seeds list. */
+export const DeviceFacts = z
+  .object({
+    model: z.string().min(1).max(128),
+    brand: z.string().min(1).max(64),
+    os: Os,
+    osVersion: z.string().min(1).max(32),
+    serial: z.string().min(1).max(64),
+    imei: z
+      .string()
+      .regex(/^\d{15}$/, 'an IMEI is 15 digits')
+      .nullable()
+      .default(null),
+    meid: z
+      .string()
+      .regex(/^[0-9A-F]{14}$/, 'a MEID is 14 hexadecimal digits')
+      .nullable()
+      .default(null),
+    macAddress: z.string().regex(/^([0-9a-f]{2}:){5}[0-9a-f]{2}$/, 'a MAC address is six lowercase hex pairs'),
+    androidId: z
+      .string()
+      .regex(/^[0-9a-f]{16}$/, 'an Android ID is 16 lowercase hex digits')
+      .nullable()
+      .default(null),
+    phoneNumber: z
+      .string()
+      .regex(/^\+[1-9]\d{6,14}$/, 'a phone number is in E.164 form, e.g. +14155550100')
+      .nullable()
+      .default(null),
+    networkType: NetworkType,
+    wifiEnabled: z.boolean(),
+  })
+  .meta({ id: 'DeviceFacts' });
+export type DeviceFacts = z.infer<typeof DeviceFacts>;
+export type DeviceFactsInput = z.input<typeof DeviceFacts>;
+
+export const InstalledApp = z
+  .object({
+    packageId: z.string().min(1).max(255),
+    name: z.string().min(1).max(255),
+    version: z.string().min(1).max(64),
+    installer: z.string().max(255).nullable().default(null),
+  })
+  .meta({ id: 'InstalledApp' });
+export type InstalledApp = z.infer<typeof InstalledApp>;
+
+/**
+ * Permissions the device user grants or withdraws; each gates one audit category
+ * (location; all-files access for screenshots and virus scans; call log; app usage).
+ */
+export const ConsentPermission = z.enum(['location', 'files', 'callLog', 'appUsage']);
+export type ConsentPermission = z.infer<typeof ConsentPermission>;
+
+export const ConsentGrants = z
+  .object({
+    location: z.boolean(),
+    files: z.boolean(),
+    callLog: z.boolean(),
+    appUsage: z.boolean(),
+  })
+  .meta({ id: 'ConsentGrants' });
+export type ConsentGrants = z.infer<typeof ConsentGrants>;
+
+/** State the device applies on command and reports back. */
+export const DeviceState = z
+  .object({
+    locked: z.boolean(),
+  })
+  .meta({ id: 'DeviceState' });
+export type DeviceState = z.infer<typeof DeviceState>;
+
+export const DeviceStatus = z.enum(['active', 'retired']);
+export type DeviceStatus = z.infer<typeof DeviceStatus>;
+
+export const Device = z
+  .object({
+    id: Uuid,
+    status: DeviceStatus,
+    group: GroupName,
+    labels: z.array(Label),
+    mode: ManagementMode,
+    facts: DeviceFacts,
+    state: DeviceState,
+    consent: ConsentGrants,
+    appCount: z.number().int().nonnegative(),
+    enrolledAt: Timestamp,
+    lastSeenAt: Timestamp,
+    retiredAt: Timestamp.nullable(),
+  })
+  .meta({ id: 'Device' });
+export type Device = z.infer<typeof Device>;

@@ -1,0 +1,243 @@
+import { z } from 'zod';
+import { IdParams, DeviceListQuery, PatchDeviceRequest } from './admin-api';
+import { ApiToken, CreateApiTokenRequest, CreatedApiToken, Role, WhoAmI } from './auth';
+import { Page, PageQuery } from './common';
+import { Command, SendCommandRequest } from './commands';
+import { Device, InstalledApp } from './device';
+import {
+  Ack,
+  CheckInRequest,
+  CheckInResponse,
+  CommandResultRequest,
+  EnrollRequest,
+  EnrollResponse,
+  PollQuery,
+  PollResponse,
+} from './device-api';
+import { CreateEnrollmentTokenRequest, CreatedEnrollmentToken, EnrollmentToken } from './enrollment';
+
+type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
+
+/**
+ * One endpoint of the wire contract. The server registers its handler against this,
+ * the SDK builds its request from it and the OpenAPI document is generated from it.
+ */
+export interface RouteSpec {
+  method: Method;
+  path: string;
+  summary: string;
+  /** `admin`: an API token with at least `role`; `device`: a device credential; `none`: no credential. */
+  auth: 'admin' | 'device' | 'none';
+  role?: Role;
+  params?: z.ZodType;
+  query?: z.ZodType;
+  body?: z.ZodType;
+  status: 200 | 201;
+  response: z.ZodType;
+}
+
+const route = <const R extends RouteSpec>(r: R): R => r;
+
+export const DevicePage = Page(Device).meta({ id: 'DevicePage' });
+export const ApiTokenPage = Page(ApiToken).meta({ id: 'ApiTokenPage' });
+export const EnrollmentTokenPage = Page(EnrollmentToken).meta({ id: 'EnrollmentTokenPage' });
+export const InstalledAppPage = Page(InstalledApp).meta({ id: 'InstalledAppPage' });
+export const CommandPage = Page(Command).meta({ id: 'CommandPage' });
+
+/** The admin API: bearer API tokens, each of one org and one role. */
+export const adminRoutes = {
+  whoami: route({
+    method: 'GET',
+    path: '/v1/whoami',
+    summary: 'The org and token of the caller',
+    auth: 'admin',
+    role: 'viewer',
+    status: 200,
+    response: WhoAmI,
+  }),
+  listTokens: route({
+    method: 'GET',
+    path: '/v1/tokens',
+    summary: 'List API tokens',
+    auth: 'admin',
+    role: 'admin',
+    query: PageQuery,
+    status: 200,
+    response: ApiTokenPage,
+  }),
+  createToken: route({
+    method: 'POST',
+    path: '/v1/tokens',
+    summary: 'Create an API token (the secret is shown once)',
+    auth: 'admin',
+    role: 'admin',
+    body: CreateApiTokenRequest,
+    status: 201,
+    response: CreatedApiToken,
+  }),
+  revokeToken: route({
+    method: 'POST',
+    path: '/v1/tokens/:id/revoke',
+    summary: 'Revoke an API token',
+    auth: 'admin',
+    role: 'admin',
+    params: IdParams,
+    status: 200,
+    response: ApiToken,
+  }),
+  listEnrollmentTokens: route({
+    method: 'GET',
+    path: '/v1/enrollment-tokens',
+    summary: 'List enrollment tokens',
+    auth: 'admin',
+    role: 'viewer',
+    query: PageQuery,
+    status: 200,
+    response: EnrollmentTokenPage,
+  }),
+  createEnrollmentToken: route({
+    method: 'POST',
+    path: '/v1/enrollment-tokens',
+    summary: 'Create an enrollment token (the secret and its QR payload are shown once)',
+    auth: 'admin',
+    role: 'admin',
+    body: CreateEnrollmentTokenRequest,
+    status: 201,
+    response: CreatedEnrollmentToken,
+  }),
+  revokeEnrollmentToken: route({
+    method: 'POST',
+    path: '/v1/enrollment-tokens/:id/revoke',
+    summary: 'Revoke an enrollment token',
+    auth: 'admin',
+    role: 'admin',
+    params: IdParams,
+    status: 200,
+    response: EnrollmentToken,
+  }),
+  listDevices: route({
+    method: 'GET',
+    path: '/v1/devices',
+    summary: 'List devices, in a stable order, with filters',
+    auth: 'admin',
+    role: 'viewer',
+    query: DeviceListQuery,
+    status: 200,
+    response: DevicePage,
+  }),
+  getDevice: route({
+    method: 'GET',
+    path: '/v1/devices/:id',
+    summary: 'Get one device',
+    auth: 'admin',
+    role: 'viewer',
+    params: IdParams,
+    status: 200,
+    response: Device,
+  }),
+  updateDevice: route({
+    method: 'PATCH',
+    path: '/v1/devices/:id',
+    summary: "Change a device's group or labels",
+    auth: 'admin',
+    role: 'operator',
+    params: IdParams,
+    body: PatchDeviceRequest,
+    status: 200,
+    response: Device,
+  }),
+  retireDevice: route({
+    method: 'POST',
+    path: '/v1/devices/:id/retire',
+    summary: 'Retire (unenroll) a device: its credential stops working at once',
+    auth: 'admin',
+    role: 'admin',
+    params: IdParams,
+    status: 200,
+    response: Device,
+  }),
+  listDeviceApps: route({
+    method: 'GET',
+    path: '/v1/devices/:id/apps',
+    summary: 'Apps installed on a device, as last reported',
+    auth: 'admin',
+    role: 'viewer',
+    params: IdParams,
+    query: PageQuery,
+    status: 200,
+    response: InstalledAppPage,
+  }),
+  sendDeviceCommand: route({
+    method: 'POST',
+    path: '/v1/devices/:id/commands',
+    summary: 'Send a command to one device',
+    auth: 'admin',
+    role: 'operator',
+    params: IdParams,
+    body: SendCommandRequest,
+    status: 201,
+    response: Command,
+  }),
+  listDeviceCommands: route({
+    method: 'GET',
+    path: '/v1/devices/:id/commands',
+    summary: 'Commands sent to a device, newest first',
+    auth: 'admin',
+    role: 'viewer',
+    params: IdParams,
+    query: PageQuery,
+    status: 200,
+    response: CommandPage,
+  }),
+  getCommand: route({
+    method: 'GET',
+    path: '/v1/commands/:id',
+    summary: 'Get one command and its status',
+    auth: 'admin',
+    role: 'viewer',
+    params: IdParams,
+    status: 200,
+    response: Command,
+  }),
+} as const;
+
+/** The device API: what an enrolled device (or the simulator) speaks. */
+export const deviceRoutes = {
+  enroll: route({
+    method: 'POST',
+    path: '/device/v1/enroll',
+    summary: 'Enroll a device with an enrollment token and its facts',
+    auth: 'none',
+    body: EnrollRequest,
+    status: 201,
+    response: EnrollResponse,
+  }),
+  checkIn: route({
+    method: 'POST',
+    path: '/device/v1/checkin',
+    summary: 'Report inventory, apps, consent and state; receive pending commands',
+    auth: 'device',
+    body: CheckInRequest,
+    status: 200,
+    response: CheckInResponse,
+  }),
+  poll: route({
+    method: 'GET',
+    path: '/device/v1/commands',
+    summary: 'Pending commands; with `wait`, held open until one arrives',
+    auth: 'device',
+    query: PollQuery,
+    status: 200,
+    response: PollResponse,
+  }),
+  reportResult: route({
+    method: 'POST',
+    path: '/device/v1/commands/:id/result',
+    summary: 'Report the outcome of a command',
+    auth: 'device',
+    params: IdParams,
+    body: CommandResultRequest,
+    status: 200,
+    response: Ack,
+  }),
+} as const;

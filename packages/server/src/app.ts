@@ -1,0 +1,77 @@
+import { randomBytes } from 'node:crypto';
+import swagger from '@fastify/swagger';
+import Fastify, { type FastifyServerOptions } from 'fastify';
+import {
+  jsonSchemaTransform,
+  jsonSchemaTransformObject,
+  serializerCompiler,
+  validatorCompiler,
+} from 'fastify-type-provider-zod';
+import { installErrorHandling } from './http/error-handler';
+import { registerRoutes } from './http/route';
+import { commandRoutes } from './routes/admin/commands';
+import { deviceRoutes } from './routes/admin/devices';
+import { enrollmentTokenRoutes } from './routes/admin/enrollment-tokens';
+import { tokenRoutes } from './routes/admin/tokens';
+import { deviceApiRoutes } from './routes/device';
+import type { Services } from './services';
+import { SERVER_VERSION } from './version';
+
+/** Large enough for a check-in listing a device's 2,000 apps. */
+export const BODY_LIMIT_BYTES = 2 * 1024 * 1024;
+
+const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
+
+export interface AppOptions {
+  services: Services;
+  logger?: FastifyServerOptions['logger'];
+}
+
+/** The management server as a Fastify app: admin API, device API, OpenAPI and health. */
+export async function buildApp({ services, logger = false }: AppOptions) {
+  const shutdown = new AbortController();
+  const app = Fastify({
+    logger,
+    bodyLimit: BODY_LIMIT_BYTES,
+    requestIdHeader: 'x-request-id',
+    genReqId: (req) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && REQUEST_ID.test(given) ? given : `req_${randomBytes(8).toString('hex')}`;
+    },
+  });
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  installErrorHandling(app);
+  app.addHook('onSend', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+  // Long-polls end at once on shutdown instead of holding the close for their full wait.
+  app.addHook('preClose', async () => shutdown.abort());
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: { title: 'fleetops management server', version: SERVER_VERSION },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+    },
+    transform: jsonSchemaTransform,
+    transformObject: jsonSchemaTransformObject,
+  });
+
+  const auth = { admin: services.apiTokens.authenticate, device: services.devices.authenticate };
+  registerRoutes(app, auth, [
+    ...tokenRoutes(services),
+    ...enrollmentTokenRoutes(services),
+    ...deviceRoutes(services),
+    ...commandRoutes(services),
+    ...deviceApiRoutes(services, shutdown.signal),
+  ]);
+
+  app.get('/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  app.get('/healthz', { schema: { hide: true } }, async () => {
+    await services.db.query('SELECT 1');
+    return { status: 'ok', version: SERVER_VERSION };
+  });
+
+  return app;
+}

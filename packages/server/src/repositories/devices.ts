@@ -1,0 +1,232 @@
+import type {
+  CheckInRequest,
+  ConsentGrants,
+  Device,
+  DeviceFacts,
+  DeviceListQuery,
+  DeviceState,
+  DeviceStatus,
+  InstalledApp,
+  ManagementMode,
+  PageOf,
+  PatchDeviceRequest,
+} from '@fleetops/protocol';
+import type { z } from 'zod';
+import { ApiError, notFound } from '../errors';
+import { decodeCursor, toPage } from '../store/cursor';
+import { type Db, type Queryable, one } from '../store/db';
+import { uuidv7 } from '../store/ids';
+import { SECRET_PREFIX, hashSecret, newSecret } from '../store/secrets';
+import { iso, isoOrNull } from '../store/time';
+
+interface DeviceRow {
+  id: string;
+  org_id: string;
+  status: DeviceStatus;
+  group_name: string;
+  labels: string[];
+  mode: ManagementMode;
+  facts: DeviceFacts;
+  state: DeviceState;
+  consent: ConsentGrants;
+  app_count: number;
+  enrolled_at: Date;
+  last_seen_at: Date;
+  retired_at: Date | null;
+}
+
+const DEVICE_COLUMNS = `id, org_id, status, group_name, labels, mode, facts, state, consent, app_count,
+  enrolled_at, last_seen_at, retired_at`;
+
+const toDevice = (row: DeviceRow): Device => ({
+  id: row.id,
+  status: row.status,
+  group: row.group_name,
+  labels: row.labels,
+  mode: row.mode,
+  facts: row.facts,
+  state: row.state,
+  consent: row.consent,
+  appCount: row.app_count,
+  enrolledAt: iso(row.enrolled_at),
+  lastSeenAt: iso(row.last_seen_at),
+  retiredAt: isoOrNull(row.retired_at),
+});
+
+/** The device behind a credential, as the device API needs it. */
+export interface DevicePrincipal {
+  id: string;
+  orgId: string;
+  mode: ManagementMode;
+}
+
+type ListQuery = z.output<typeof DeviceListQuery>;
+type Patch = z.output<typeof PatchDeviceRequest>;
+
+/** Builds the WHERE clause of a device list from its filters, as numbered parameters. */
+function listFilters(orgId: string, query: ListQuery): { where: string; params: unknown[] } {
+  const params: unknown[] = [orgId];
+  const clauses = ['org_id = $1'];
+  const add = (clause: (p: string) => string, value: unknown) => {
+    params.push(value);
+    clauses.push(clause(`$${params.length}`));
+  };
+  if (query.status !== 'all') add((p) => `status = ${p}`, query.status);
+  if (query.os) add((p) => `os = ${p}`, query.os);
+  if (query.group) add((p) => `group_name = ${p}`, query.group);
+  if (query.label) add((p) => `labels @> ARRAY[${p}::text]`, query.label);
+  if (query.model) add((p) => `lower(model) = lower(${p})`, query.model);
+  if (query.mode) add((p) => `mode = ${p}`, query.mode);
+  if (query.lastSeenBefore) add((p) => `last_seen_at < ${p}::timestamptz`, query.lastSeenBefore);
+  if (query.lastSeenAfter) add((p) => `last_seen_at > ${p}::timestamptz`, query.lastSeenAfter);
+  const after = decodeCursor(query.cursor);
+  if (after) add((p) => `id > ${p}::uuid`, after);
+  return { where: clauses.join(' AND '), params };
+}
+
+export function createDevicesRepository(db: Db) {
+  const getRow = async (orgId: string, id: string) => {
+    const row = await one<DeviceRow>(db, `SELECT ${DEVICE_COLUMNS} FROM devices WHERE org_id = $1 AND id = $2`, [
+      orgId,
+      id,
+    ]);
+    if (!row) throw notFound('device', id);
+    return row;
+  };
+
+  return {
+    /** Creates the device of an enrollment and its credential, shown to the device once. */
+    async enroll(
+      q: Queryable,
+      input: { orgId: string; enrollmentTokenId: string; group: string; mode: ManagementMode; facts: DeviceFacts },
+    ): Promise<{ device: Device; credential: string }> {
+      const credential = newSecret(SECRET_PREFIX.deviceCredential);
+      const row = await one<DeviceRow>(
+        q,
+        `INSERT INTO devices (id, org_id, group_name, mode, enrollment_token_id, credential_hash, facts)
+         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING ${DEVICE_COLUMNS}`,
+        [uuidv7(), input.orgId, input.group, input.mode, input.enrollmentTokenId, hashSecret(credential), input.facts],
+      );
+      return { device: toDevice(row!), credential };
+    },
+
+    async list(orgId: string, query: ListQuery): Promise<PageOf<Device>> {
+      const { where, params } = listFilters(orgId, query);
+      params.push(query.limit + 1);
+      const rows = await db.query<DeviceRow>(
+        `SELECT ${DEVICE_COLUMNS} FROM devices WHERE ${where} ORDER BY id LIMIT $${params.length}`,
+        params,
+      );
+      return toPage(rows, query.limit, toDevice);
+    },
+
+    async get(orgId: string, id: string): Promise<Device> {
+      return toDevice(await getRow(orgId, id));
+    },
+
+    async update(orgId: string, id: string, patch: Patch): Promise<Device> {
+      const row = await one<DeviceRow>(
+        db,
+        `UPDATE devices SET
+           group_name = coalesce($3, group_name),
+           labels = CASE
+             WHEN $4::text[] IS NOT NULL THEN (SELECT coalesce(array_agg(DISTINCT l ORDER BY l), '{}') FROM unnest($4::text[]) l)
+             ELSE (SELECT coalesce(array_agg(DISTINCT l ORDER BY l), '{}')
+                   FROM unnest(labels || coalesce($5::text[], '{}')) l
+                   WHERE l <> ALL (coalesce($6::text[], '{}')))
+           END
+         WHERE org_id = $1 AND id = $2 RETURNING ${DEVICE_COLUMNS}`,
+        [orgId, id, patch.group ?? null, patch.labels ?? null, patch.addLabels ?? null, patch.removeLabels ?? null],
+      );
+      if (!row) throw notFound('device', id);
+      return toDevice(row);
+    },
+
+    /** Unenrolls the device: its credential stops working at once, its pending commands are canceled. */
+    async retire(orgId: string, id: string): Promise<Device> {
+      const row = await one<DeviceRow>(
+        db,
+        `WITH retired AS (
+           UPDATE devices SET status = 'retired', retired_at = coalesce(retired_at, now())
+           WHERE org_id = $1 AND id = $2 RETURNING ${DEVICE_COLUMNS}
+         ), canceled AS (
+           UPDATE commands SET status = 'canceled', completed_at = now(), error = 'device retired'
+           WHERE device_id IN (SELECT id FROM retired) AND status IN ('queued', 'delivered', 'acknowledged')
+         )
+         SELECT * FROM retired`,
+        [orgId, id],
+      );
+      if (!row) throw notFound('device', id);
+      return toDevice(row);
+    },
+
+    async apps(orgId: string, id: string, limit: number, cursor?: string): Promise<PageOf<InstalledApp>> {
+      await getRow(orgId, id);
+      const rows = await db.query<InstalledApp & { package_id: string }>(
+        `SELECT package_id, package_id AS "packageId", name, version, installer FROM device_apps
+         WHERE device_id = $1 AND ($2::text IS NULL OR package_id > $2) ORDER BY package_id LIMIT $3`,
+        [id, decodeCursor(cursor, /^.{1,255}$/) ?? null, limit + 1],
+      );
+      return toPage(
+        rows,
+        limit,
+        ({ packageId, name, version, installer }) => ({ packageId, name, version, installer }),
+        (row) => row.package_id,
+      );
+    },
+
+    /** The active device behind a credential; a retired one is told so, for good. */
+    async authenticate(credential: string): Promise<DevicePrincipal | undefined> {
+      const row = await one<{ id: string; org_id: string; mode: ManagementMode; status: DeviceStatus }>(
+        db,
+        'SELECT id, org_id, mode, status FROM devices WHERE credential_hash = $1',
+        [hashSecret(credential)],
+      );
+      if (!row) return undefined;
+      if (row.status === 'retired') {
+        throw new ApiError('device_retired', 'this device was retired: enroll it again to manage it');
+      }
+      return { id: row.id, orgId: row.org_id, mode: row.mode };
+    },
+
+    /** Records a check-in: whatever parts the device sent, and that it was seen now. */
+    async checkIn(deviceId: string, report: z.output<typeof CheckInRequest>) {
+      await db.transaction(async (tx) => {
+        await tx.query(
+          `UPDATE devices SET
+             facts = coalesce($2, facts), consent = coalesce($3, consent), state = coalesce($4, state),
+             app_count = coalesce($5, app_count), last_seen_at = now()
+           WHERE id = $1`,
+          [deviceId, report.facts ?? null, report.consent ?? null, report.state ?? null, report.apps?.length ?? null],
+        );
+        if (report.apps) await replaceApps(tx, deviceId, report.apps);
+      });
+    },
+
+    async touch(deviceId: string, state?: DeviceState): Promise<void> {
+      await db.query('UPDATE devices SET last_seen_at = now(), state = coalesce($2, state) WHERE id = $1', [
+        deviceId,
+        state ?? null,
+      ]);
+    },
+  };
+}
+export type DevicesRepository = ReturnType<typeof createDevicesRepository>;
+
+async function replaceApps(tx: Queryable, deviceId: string, apps: InstalledApp[]): Promise<void> {
+  await tx.query('DELETE FROM device_apps WHERE device_id = $1', [deviceId]);
+  if (apps.length === 0) return;
+  const unique = [...new Map(apps.map((app) => [app.packageId, app])).values()];
+  await tx.query(
+    `INSERT INTO device_apps (device_id, package_id, name, version, installer)
+     SELECT $1, * FROM unnest($2::text[], $3::text[], $4::text[], $5::text[])`,
+    [
+      deviceId,
+      unique.map((a) => a.packageId),
+      unique.map((a) => a.name),
+      unique.map((a) => a.version),
+      unique.map((a) => a.installer),
+    ],
+  );
+}
+

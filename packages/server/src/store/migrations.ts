@@ -1,0 +1,137 @@
+import type { Db } from './db';
+
+interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+/** Applied in order at start; a version, once released, never changes. */
+export const migrations: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'orgs, tokens, enrollment, devices, commands',
+    sql: /* sql */ `
+      CREATE TABLE orgs (
+        id uuid PRIMARY KEY,
+        name text NOT NULL,
+        created_at timestamptz NOT NULL DEFAULT now()
+      );
+
+      CREATE TABLE api_tokens (
+        id uuid PRIMARY KEY,
+        org_id uuid NOT NULL REFERENCES orgs (id),
+        name text NOT NULL,
+        role text NOT NULL CHECK (role IN ('viewer', 'auditor', 'operator', 'admin')),
+        secret_hash text NOT NULL UNIQUE,
+        prefix text NOT NULL,
+        created_at timestamptz NOT NULL DEFAULT now(),
+        last_used_at timestamptz,
+        revoked_at timestamptz
+      );
+      CREATE INDEX api_tokens_org ON api_tokens (org_id, id);
+
+      CREATE TABLE enrollment_tokens (
+        id uuid PRIMARY KEY,
+        org_id uuid NOT NULL REFERENCES orgs (id),
+        group_name text NOT NULL,
+        mode text NOT NULL CHECK (mode IN ('COPE', 'COBO', 'BYOD')),
+        secret_hash text NOT NULL UNIQUE,
+        prefix text NOT NULL,
+        uses integer NOT NULL DEFAULT 0,
+        max_uses integer,
+        expires_at timestamptz NOT NULL,
+        created_at timestamptz NOT NULL DEFAULT now(),
+        revoked_at timestamptz
+      );
+      CREATE INDEX enrollment_tokens_org ON enrollment_tokens (org_id, id);
+
+      CREATE TABLE devices (
+        id uuid PRIMARY KEY,
+        org_id uuid NOT NULL REFERENCES orgs (id),
+        status text NOT NULL DEFAULT 'active' CHECK (status IN ('active', 'retired')),
+        group_name text NOT NULL,
+        labels text[] NOT NULL DEFAULT '{}',
+        mode text NOT NULL,
+        enrollment_token_id uuid REFERENCES enrollment_tokens (id),
+        credential_hash text NOT NULL UNIQUE,
+        facts jsonb NOT NULL,
+        os text GENERATED ALWAYS AS (facts ->> 'os') STORED,
+        model text GENERATED ALWAYS AS (facts ->> 'model') STORED,
+        serial text GENERATED ALWAYS AS (facts ->> 'serial') STORED,
+        imei text GENERATED ALWAYS AS (facts ->> 'imei') STORED,
+        state jsonb NOT NULL DEFAULT '{"locked": false}',
+        consent jsonb NOT NULL DEFAULT '{"location": false, "files": false, "callLog": false, "appUsage": false}',
+        app_count integer NOT NULL DEFAULT 0,
+        enrolled_at timestamptz NOT NULL DEFAULT now(),
+        last_seen_at timestamptz NOT NULL DEFAULT now(),
+        retired_at timestamptz
+      );
+      CREATE INDEX devices_org ON devices (org_id, id);
+      CREATE INDEX devices_org_group ON devices (org_id, group_name, id);
+      CREATE INDEX devices_org_serial ON devices (org_id, serial);
+      CREATE INDEX devices_labels ON devices USING gin (labels);
+
+      CREATE TABLE device_apps (
+        device_id uuid NOT NULL REFERENCES devices (id) ON DELETE CASCADE,
+        package_id text NOT NULL,
+        name text NOT NULL,
+        version text NOT NULL,
+        installer text,
+        PRIMARY KEY (device_id, package_id)
+      );
+      CREATE INDEX device_apps_package ON device_apps (package_id);
+
+      CREATE TABLE commands (
+        id uuid PRIMARY KEY,
+        org_id uuid NOT NULL REFERENCES orgs (id),
+        device_id uuid NOT NULL REFERENCES devices (id),
+        type text NOT NULL,
+        params jsonb NOT NULL DEFAULT '{}',
+        status text NOT NULL DEFAULT 'queued'
+          CHECK (status IN ('queued', 'delivered', 'acknowledged', 'succeeded', 'failed', 'expired', 'canceled')),
+        error text,
+        created_by text NOT NULL,
+        created_at timestamptz NOT NULL DEFAULT now(),
+        delivered_at timestamptz,
+        delivery_count integer NOT NULL DEFAULT 0,
+        acknowledged_at timestamptz,
+        completed_at timestamptz,
+        expires_at timestamptz NOT NULL
+      );
+      CREATE INDEX commands_device ON commands (org_id, device_id, id DESC);
+      CREATE INDEX commands_pending ON commands (device_id, id) WHERE status IN ('queued', 'delivered');
+    `,
+  },
+];
+
+/** Brings the schema up to date, one transaction per migration; safe with several replicas starting at once. */
+export async function migrate(db: Db): Promise<number[]> {
+  await db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
+    version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`);
+  const applied: number[] = [];
+  for (const migration of migrations) {
+    const done = await db.transaction(async (tx) => {
+      // Serialises concurrent starts on a shared PostgreSQL; released at commit.
+      await tx.query('SELECT pg_advisory_xact_lock(7412001)');
+      const existing = await tx.query('SELECT 1 FROM schema_migrations WHERE version = $1', [migration.version]);
+      if (existing.length > 0) return false;
+      for (const statement of splitStatements(migration.sql)) await tx.query(statement);
+      await tx.query('INSERT INTO schema_migrations (version, name) VALUES ($1, $2)', [
+        migration.version,
+        migration.name,
+      ]);
+      return true;
+    });
+    if (done) applied.push(migration.version);
+  }
+  return applied;
+}
+
+/** Migrations hold no functions or quoted semicolons, so statements split on `;` at line ends. */
+function splitStatements(sql: string): string[] {
+  return sql
+    .split(/;\s*$/m)
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0);
+}
