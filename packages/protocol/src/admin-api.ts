@@ -22,7 +22,10 @@ export const PatchDeviceRequest = z
     removeLabels: z.array(Label).max(100).optional(),
   })
   .refine((p) => Object.values(p).some((v) => v !== undefined), 'nothing to change: give group or labels')
-  .refine((p) => !(p.labels && (p.addLabels || p.removeLabels)), 'give labels, or addLabels/removeLabels, not both');
+  .refine(
+    (p) => !(p.labels && (p.addLabels || p.removeLabels)),
+    'give labels, or addLabels/removeLabels, not both',
+  );
 export type PatchDeviceRequest = z.input<typeof PatchDeviceRequest>;
 
 export const IdParams = z.object({ id: z.uuid({ message: 'not a valid id (expected a UUID)' }) });

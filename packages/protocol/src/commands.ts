@@ -13,7 +13,12 @@ export const CommandStatus = z.enum([
 export type CommandStatus = z.infer<typeof CommandStatus>;
 
 /** Statuses after which a command never changes again. */
-export const FINAL_COMMAND_STATUSES: readonly CommandStatus[] = ['succeeded', 'failed', 'expired', 'canceled'];
+export const FINAL_COMMAND_STATUSES: readonly CommandStatus[] = [
+  'succeeded',
+  'failed',
+  'expired',
+  'canceled',
+];
 
 export const LockParams = z.object({
   message: z.string().max(500).optional().describe('Shown on the lock screen'),
@@ -32,7 +37,12 @@ export const DEFAULT_COMMAND_TTL_SECONDS = 7 * 24 * 3600;
 export const SendCommandRequest = z.intersection(
   CommandRequest,
   z.object({
-    ttlSeconds: z.number().int().min(10).max(30 * 24 * 3600).default(DEFAULT_COMMAND_TTL_SECONDS),
+    ttlSeconds: z
+      .number()
+      .int()
+      .min(10)
+      .max(30 * 24 * 3600)
+      .default(DEFAULT_COMMAND_TTL_SECONDS),
   }),
 );
 export type SendCommandRequest = z.input<typeof SendCommandRequest>;

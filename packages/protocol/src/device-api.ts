@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { Uuid } from './common';
 import { DeviceCommand } from './commands';
+import { Uuid } from './common';
 import { ConsentGrants, DeviceFacts, DeviceState, InstalledApp, ManagementMode } from './device';
 
 export const MAX_APPS_PER_DEVICE = 2000;

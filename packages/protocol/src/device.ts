@@ -29,7 +29,9 @@ export const DeviceFacts = z
       .regex(/^[0-9A-F]{14}$/, 'a MEID is 14 hexadecimal digits')
       .nullable()
       .default(null),
-    macAddress: z.string().regex(/^([0-9a-f]{2}:){5}[0-9a-f]{2}$/, 'a MAC address is six lowercase hex pairs'),
+    macAddress: z
+      .string()
+      .regex(/^([0-9a-f]{2}:){5}[0-9a-f]{2}$/, 'a MAC address is six lowercase hex pairs'),
     androidId: z
       .string()
       .regex(/^[0-9a-f]{16}$/, 'an Android ID is 16 lowercase hex digits')

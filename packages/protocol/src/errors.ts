@@ -33,7 +33,10 @@ export const ErrorBody = z
     error: z.object({
       code: ErrorCode,
       message: z.string(),
-      details: z.object({ issues: z.array(FieldIssue).optional() }).catchall(z.unknown()).optional(),
+      details: z
+        .object({ issues: z.array(FieldIssue).optional() })
+        .catchall(z.unknown())
+        .optional(),
       requestId: z.string(),
     }),
   })

@@ -1,8 +1,8 @@
-import { z } from 'zod';
-import { IdParams, DeviceListQuery, PatchDeviceRequest } from './admin-api';
-import { ApiToken, CreateApiTokenRequest, CreatedApiToken, Role, WhoAmI } from './auth';
-import { Page, PageQuery } from './common';
+import type { z } from 'zod';
+import { DeviceListQuery, IdParams, PatchDeviceRequest } from './admin-api';
+import { ApiToken, CreateApiTokenRequest, CreatedApiToken, type Role, WhoAmI } from './auth';
 import { Command, SendCommandRequest } from './commands';
+import { Page, PageQuery } from './common';
 import { Device, InstalledApp } from './device';
 import {
   Ack,
@@ -14,7 +14,7 @@ import {
   PollQuery,
   PollResponse,
 } from './device-api';
-import { CreateEnrollmentTokenRequest, CreatedEnrollmentToken, EnrollmentToken } from './enrollment';
+import { CreatedEnrollmentToken, CreateEnrollmentTokenRequest, EnrollmentToken } from './enrollment';
 
 type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
 

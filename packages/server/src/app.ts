@@ -36,7 +36,9 @@ export async function buildApp({ services, logger = false }: AppOptions) {
     requestIdHeader: 'x-request-id',
     genReqId: (req) => {
       const given = req.headers['x-request-id'];
-      return typeof given === 'string' && REQUEST_ID.test(given) ? given : `req_${randomBytes(8).toString('hex')}`;
+      return typeof given === 'string' && REQUEST_ID.test(given)
+        ? given
+        : `req_${randomBytes(8).toString('hex')}`;
     },
   });
   app.setValidatorCompiler(validatorCompiler);

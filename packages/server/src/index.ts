@@ -1,10 +1,10 @@
-export { buildApp } from './app';
 export type { AppOptions } from './app';
-export { createServices } from './services';
+export { buildApp } from './app';
+export type { RunningServer, ServerOptions } from './server';
+export { DEFAULT_PORT, databaseDir, startServer } from './server';
 export type { Services } from './services';
+export { createServices } from './services';
+export type { Db, Queryable } from './store/db';
 export { migrate } from './store/migrations';
 export { openPglite } from './store/pglite';
 export { openPostgres } from './store/postgres';
-export type { Db, Queryable } from './store/db';
-export { DEFAULT_PORT, databaseDir, startServer } from './server';
-export type { RunningServer, ServerOptions } from './server';

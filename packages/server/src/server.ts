@@ -1,6 +1,6 @@
-import type { CreateEnrollmentTokenRequest, CreatedEnrollmentToken, Org } from '@fleetops/protocol';
-import { CreateEnrollmentTokenRequest as CreateEnrollmentTokenSchema } from '@fleetops/protocol';
 import { join } from 'node:path';
+import type { CreatedEnrollmentToken, CreateEnrollmentTokenRequest, Org } from '@fleetops/protocol';
+import { CreateEnrollmentTokenRequest as CreateEnrollmentTokenSchema } from '@fleetops/protocol';
 import { buildApp } from './app';
 import { bootstrap } from './bootstrap';
 import { createServices } from './services';
@@ -62,7 +62,10 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
         ...(options.logStream && { stream: options.logStream }),
       },
     });
-    const address = await app.listen({ port: options.port ?? DEFAULT_PORT, host: options.host ?? '127.0.0.1' });
+    const address = await app.listen({
+      port: options.port ?? DEFAULT_PORT,
+      host: options.host ?? '127.0.0.1',
+    });
     url = address.replace('[::1]', 'localhost');
     return {
       url,

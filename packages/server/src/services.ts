@@ -1,15 +1,18 @@
+import { CommandNotifier } from './notifier';
 import { createApiTokensRepository } from './repositories/api-tokens';
 import { createCommandsRepository } from './repositories/commands';
 import { createDevicesRepository } from './repositories/devices';
 import { createEnrollmentTokensRepository } from './repositories/enrollment-tokens';
 import { createOrgsRepository } from './repositories/orgs';
-import { CommandNotifier } from './notifier';
 import type { Db } from './store/db';
 
 export const DEFAULT_CHECK_IN_INTERVAL_SECONDS = 60;
 
 /** Everything a route handler may use: the repositories over one store, and the notifier. */
-export function createServices(db: Db, options: { publicUrl: () => string; checkInIntervalSeconds?: number }) {
+export function createServices(
+  db: Db,
+  options: { publicUrl: () => string; checkInIntervalSeconds?: number },
+) {
   return {
     db,
     orgs: createOrgsRepository(db),

@@ -38,9 +38,16 @@ export async function authenticateAdmin(
   return principal;
 }
 
-export async function authenticateDevice(auth: Authenticators, request: FastifyRequest): Promise<DevicePrincipal> {
+export async function authenticateDevice(
+  auth: Authenticators,
+  request: FastifyRequest,
+): Promise<DevicePrincipal> {
   const credential = bearer(request);
-  if (!credential) throw new ApiError('unauthorized', 'missing device credential: send "Authorization: Bearer <credential>"');
+  if (!credential)
+    throw new ApiError(
+      'unauthorized',
+      'missing device credential: send "Authorization: Bearer <credential>"',
+    );
   const device = await auth.device(credential);
   if (!device) throw new ApiError('unauthorized', 'unknown device credential');
   request.log = request.log.child({ orgId: device.orgId, deviceId: device.id });

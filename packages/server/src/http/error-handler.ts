@@ -7,7 +7,10 @@ import { ApiError } from '../errors';
 function fromFastify(error: FastifyError): ApiError | undefined {
   switch (error.code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
-      return new ApiError('payload_too_large', `request body is too large (limit ${error.message.match(/\d+/)?.[0] ?? '?'} bytes)`);
+      return new ApiError(
+        'payload_too_large',
+        `request body is too large (limit ${error.message.match(/\d+/)?.[0] ?? '?'} bytes)`,
+      );
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
       return new ApiError('unsupported_media_type', 'unsupported Content-Type: send application/json');
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
@@ -58,10 +61,18 @@ export function installErrorHandling(app: FastifyInstance): void {
       return sendError(request, reply, apiError);
     }
     request.log.error({ err: error }, 'request failed');
-    return sendError(request, reply, new ApiError('internal', `internal error: see the server log for request ${request.id}`));
+    return sendError(
+      request,
+      reply,
+      new ApiError('internal', `internal error: see the server log for request ${request.id}`),
+    );
   });
 
   app.setNotFoundHandler((request, reply) =>
-    sendError(request, reply, new ApiError('not_found', `no such endpoint: ${request.method} ${request.url.split('?')[0]}`)),
+    sendError(
+      request,
+      reply,
+      new ApiError('not_found', `no such endpoint: ${request.method} ${request.url.split('?')[0]}`),
+    ),
   );
 }

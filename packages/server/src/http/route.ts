@@ -4,8 +4,8 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { z } from 'zod';
 import type { AdminPrincipal } from '../repositories/api-tokens';
 import type { DevicePrincipal } from '../repositories/devices';
-import { authenticateAdmin, authenticateDevice } from './auth';
 import type { Authenticators } from './auth';
+import { authenticateAdmin, authenticateDevice } from './auth';
 
 type Input<S extends RouteSpec, K extends 'params' | 'query' | 'body'> = S[K] extends z.ZodType
   ? z.output<S[K]>
@@ -56,7 +56,9 @@ export function registerRoutes(app: FastifyInstance, auth: Authenticators, route
         ...(spec.body && { body: spec.body }),
         response: { [spec.status]: spec.response, '4XX': ErrorBody, '5XX': ErrorBody },
       },
-      preHandler: async (request) => {
+      // Authentication comes before parsing and validation: a caller without a valid
+      // credential learns nothing about what the endpoint would accept.
+      onRequest: async (request) => {
         if (spec.auth === 'admin') principals.set(request, await authenticateAdmin(auth, request, spec.role));
         if (spec.auth === 'device') principals.set(request, await authenticateDevice(auth, request));
       },

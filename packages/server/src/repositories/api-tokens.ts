@@ -1,9 +1,9 @@
 import type { ApiToken, CreatedApiToken, Org, PageOf, Role } from '@fleetops/protocol';
 import { notFound } from '../errors';
 import { decodeCursor, toPage } from '../store/cursor';
-import { type Queryable, one } from '../store/db';
+import { one, type Queryable } from '../store/db';
 import { uuidv7 } from '../store/ids';
-import { SECRET_PREFIX, hashSecret, newSecret, secretPrefix } from '../store/secrets';
+import { hashSecret, newSecret, SECRET_PREFIX, secretPrefix } from '../store/secrets';
 import { iso, isoOrNull } from '../store/time';
 
 interface TokenRow {

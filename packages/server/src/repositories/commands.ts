@@ -10,7 +10,7 @@ import type {
 import type { z } from 'zod';
 import { ApiError, notFound } from '../errors';
 import { decodeCursor, toPage } from '../store/cursor';
-import { type Queryable, one } from '../store/db';
+import { one, type Queryable } from '../store/db';
 import { uuidv7 } from '../store/ids';
 import { iso, isoOrNull } from '../store/time';
 
@@ -82,22 +82,31 @@ export function createCommandsRepository(db: Queryable) {
         [uuidv7(), deviceId, request.type, request.params, createdBy, request.ttlSeconds, orgId],
       );
       if (row) return toCommand(row);
-      const device = await one<{ status: string }>(db, 'SELECT status FROM devices WHERE org_id = $1 AND id = $2', [
-        orgId,
-        deviceId,
-      ]);
+      const device = await one<{ status: string }>(
+        db,
+        'SELECT status FROM devices WHERE org_id = $1 AND id = $2',
+        [orgId, deviceId],
+      );
       if (!device) throw notFound('device', deviceId);
       throw new ApiError('conflict', `device ${deviceId} is retired: it takes no more commands`);
     },
 
     async get(orgId: string, id: string): Promise<Command> {
-      const row = await one<CommandRow>(db, 'SELECT * FROM commands WHERE org_id = $1 AND id = $2', [orgId, id]);
+      const row = await one<CommandRow>(db, 'SELECT * FROM commands WHERE org_id = $1 AND id = $2', [
+        orgId,
+        id,
+      ]);
       if (!row) throw notFound('command', id);
       return toCommand(row);
     },
 
     /** A device's commands, newest first. */
-    async listForDevice(orgId: string, deviceId: string, limit: number, cursor?: string): Promise<PageOf<Command>> {
+    async listForDevice(
+      orgId: string,
+      deviceId: string,
+      limit: number,
+      cursor?: string,
+    ): Promise<PageOf<Command>> {
       const rows = await db.query<CommandRow>(
         `SELECT * FROM commands WHERE org_id = $1 AND device_id = $2 AND ($3::uuid IS NULL OR id < $3)
          ORDER BY id DESC LIMIT $4`,
@@ -145,7 +154,10 @@ export function createCommandsRepository(db: Queryable) {
         [deviceId, id, result.status, result.error ?? null, REPORTABLE_FROM[result.status]],
       );
       if (updated.length > 0) return;
-      const existing = await one(db, 'SELECT 1 FROM commands WHERE device_id = $1 AND id = $2', [deviceId, id]);
+      const existing = await one(db, 'SELECT 1 FROM commands WHERE device_id = $1 AND id = $2', [
+        deviceId,
+        id,
+      ]);
       if (!existing) throw notFound('command', id);
     },
   };

@@ -14,9 +14,9 @@ import type {
 import type { z } from 'zod';
 import { ApiError, notFound } from '../errors';
 import { decodeCursor, toPage } from '../store/cursor';
-import { type Db, type Queryable, one } from '../store/db';
+import { type Db, one, type Queryable } from '../store/db';
 import { uuidv7 } from '../store/ids';
-import { SECRET_PREFIX, hashSecret, newSecret } from '../store/secrets';
+import { hashSecret, newSecret, SECRET_PREFIX } from '../store/secrets';
 import { iso, isoOrNull } from '../store/time';
 
 interface DeviceRow {
@@ -86,10 +86,11 @@ function listFilters(orgId: string, query: ListQuery): { where: string; params: 
 
 export function createDevicesRepository(db: Db) {
   const getRow = async (orgId: string, id: string) => {
-    const row = await one<DeviceRow>(db, `SELECT ${DEVICE_COLUMNS} FROM devices WHERE org_id = $1 AND id = $2`, [
-      orgId,
-      id,
-    ]);
+    const row = await one<DeviceRow>(
+      db,
+      `SELECT ${DEVICE_COLUMNS} FROM devices WHERE org_id = $1 AND id = $2`,
+      [orgId, id],
+    );
     if (!row) throw notFound('device', id);
     return row;
   };
@@ -98,14 +99,28 @@ export function createDevicesRepository(db: Db) {
     /** Creates the device of an enrollment and its credential, shown to the device once. */
     async enroll(
       q: Queryable,
-      input: { orgId: string; enrollmentTokenId: string; group: string; mode: ManagementMode; facts: DeviceFacts },
+      input: {
+        orgId: string;
+        enrollmentTokenId: string;
+        group: string;
+        mode: ManagementMode;
+        facts: DeviceFacts;
+      },
     ): Promise<{ device: Device; credential: string }> {
       const credential = newSecret(SECRET_PREFIX.deviceCredential);
       const row = await one<DeviceRow>(
         q,
         `INSERT INTO devices (id, org_id, group_name, mode, enrollment_token_id, credential_hash, facts)
          VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING ${DEVICE_COLUMNS}`,
-        [uuidv7(), input.orgId, input.group, input.mode, input.enrollmentTokenId, hashSecret(credential), input.facts],
+        [
+          uuidv7(),
+          input.orgId,
+          input.group,
+          input.mode,
+          input.enrollmentTokenId,
+          hashSecret(credential),
+          input.facts,
+        ],
       );
       return { device: toDevice(row!), credential };
     },
@@ -136,7 +151,14 @@ export function createDevicesRepository(db: Db) {
                    WHERE l <> ALL (coalesce($6::text[], '{}')))
            END
          WHERE org_id = $1 AND id = $2 RETURNING ${DEVICE_COLUMNS}`,
-        [orgId, id, patch.group ?? null, patch.labels ?? null, patch.addLabels ?? null, patch.removeLabels ?? null],
+        [
+          orgId,
+          id,
+          patch.group ?? null,
+          patch.labels ?? null,
+          patch.addLabels ?? null,
+          patch.removeLabels ?? null,
+        ],
       );
       if (!row) throw notFound('device', id);
       return toDevice(row);
@@ -197,7 +219,13 @@ export function createDevicesRepository(db: Db) {
              facts = coalesce($2, facts), consent = coalesce($3, consent), state = coalesce($4, state),
              app_count = coalesce($5, app_count), last_seen_at = now()
            WHERE id = $1`,
-          [deviceId, report.facts ?? null, report.consent ?? null, report.state ?? null, report.apps?.length ?? null],
+          [
+            deviceId,
+            report.facts ?? null,
+            report.consent ?? null,
+            report.state ?? null,
+            report.apps?.length ?? null,
+          ],
         );
         if (report.apps) await replaceApps(tx, deviceId, report.apps);
       });
@@ -229,4 +257,3 @@ async function replaceApps(tx: Queryable, deviceId: string, apps: InstalledApp[]
     ],
   );
 }
-

@@ -7,9 +7,9 @@ import type {
 } from '@fleetops/protocol';
 import { ApiError, notFound } from '../errors';
 import { decodeCursor, toPage } from '../store/cursor';
-import { type Queryable, one } from '../store/db';
+import { one, type Queryable } from '../store/db';
 import { uuidv7 } from '../store/ids';
-import { SECRET_PREFIX, hashSecret, newSecret, secretPrefix } from '../store/secrets';
+import { hashSecret, newSecret, SECRET_PREFIX, secretPrefix } from '../store/secrets';
 import { iso, isoOrNull } from '../store/time';
 
 interface EnrollmentTokenRow {
@@ -114,7 +114,10 @@ export function createEnrollmentTokensRepository(db: Queryable) {
      * Counts one use of the token, atomically: two devices racing for the last use
      * cannot both get it. Throws the reason when the token cannot be used.
      */
-    async consume(q: Queryable, secret: string): Promise<{ id: string; orgId: string; group: string; mode: ManagementMode }> {
+    async consume(
+      q: Queryable,
+      secret: string,
+    ): Promise<{ id: string; orgId: string; group: string; mode: ManagementMode }> {
       const hash = hashSecret(secret);
       const row = await one<EnrollmentTokenRow>(
         q,
@@ -125,8 +128,13 @@ export function createEnrollmentTokensRepository(db: Queryable) {
         [hash],
       );
       if (row) return { id: row.id, orgId: row.org_id, group: row.group_name, mode: row.mode };
-      const unusable = await one<EnrollmentTokenRow>(q, 'SELECT * FROM enrollment_tokens WHERE secret_hash = $1', [hash]);
-      if (!unusable) throw new ApiError('enrollment_token_invalid', 'unknown enrollment token: check it was copied whole');
+      const unusable = await one<EnrollmentTokenRow>(
+        q,
+        'SELECT * FROM enrollment_tokens WHERE secret_hash = $1',
+        [hash],
+      );
+      if (!unusable)
+        throw new ApiError('enrollment_token_invalid', 'unknown enrollment token: check it was copied whole');
       const status = statusOf(unusable);
       throw REFUSAL[status === 'active' ? 'exhausted' : status];
     },

@@ -1,5 +1,5 @@
 import type { Org } from '@fleetops/protocol';
-import { type Queryable, one } from '../store/db';
+import { one, type Queryable } from '../store/db';
 import { uuidv7 } from '../store/ids';
 import { iso } from '../store/time';
 
@@ -14,7 +14,10 @@ const toOrg = (row: OrgRow): Org => ({ id: row.id, name: row.name, createdAt: is
 export function createOrgsRepository(db: Queryable) {
   return {
     async create(name: string, q: Queryable = db): Promise<Org> {
-      const row = await one<OrgRow>(q, 'INSERT INTO orgs (id, name) VALUES ($1, $2) RETURNING *', [uuidv7(), name]);
+      const row = await one<OrgRow>(q, 'INSERT INTO orgs (id, name) VALUES ($1, $2) RETURNING *', [
+        uuidv7(),
+        name,
+      ]);
       return toOrg(row!);
     },
     async get(id: string): Promise<Org | undefined> {

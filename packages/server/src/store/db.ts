@@ -13,7 +13,11 @@ export interface Db extends Queryable {
 }
 
 /** Takes the first row, or undefined. */
-export async function one<Row>(q: Queryable, sql: string, params?: readonly unknown[]): Promise<Row | undefined> {
+export async function one<Row>(
+  q: Queryable,
+  sql: string,
+  params?: readonly unknown[],
+): Promise<Row | undefined> {
   const rows = await q.query<Row>(sql, params);
   return rows[0];
 }

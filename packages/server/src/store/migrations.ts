@@ -114,7 +114,9 @@ export async function migrate(db: Db): Promise<number[]> {
     const done = await db.transaction(async (tx) => {
       // Serialises concurrent starts on a shared PostgreSQL; released at commit.
       await tx.query('SELECT pg_advisory_xact_lock(7412001)');
-      const existing = await tx.query('SELECT 1 FROM schema_migrations WHERE version = $1', [migration.version]);
+      const existing = await tx.query('SELECT 1 FROM schema_migrations WHERE version = $1', [
+        migration.version,
+      ]);
       if (existing.length > 0) return false;
       for (const statement of splitStatements(migration.sql)) await tx.query(statement);
       await tx.query('INSERT INTO schema_migrations (version, name) VALUES ($1, $2)', [

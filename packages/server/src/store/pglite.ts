@@ -16,7 +16,9 @@ export async function openPglite(dataDir?: string): Promise<Db> {
     },
     transaction: (fn) =>
       pg.transaction((tx) =>
-        fn({ query: async (sql, params) => (await tx.query<never>(sql, params as unknown[] | undefined)).rows }),
+        fn({
+          query: async (sql, params) => (await tx.query<never>(sql, params as unknown[] | undefined)).rows,
+        }),
       ),
     close: () => pg.close(),
   };

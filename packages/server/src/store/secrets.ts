@@ -1,7 +1,11 @@
 import { createHash, randomBytes } from 'node:crypto';
 
 /** Kinds of secret, told apart by their prefix so a leaked one is easy to recognise. */
-export const SECRET_PREFIX = { apiToken: 'fo_api_', enrollmentToken: 'fo_enr_', deviceCredential: 'fo_dev_' } as const;
+export const SECRET_PREFIX = {
+  apiToken: 'fo_api_',
+  enrollmentToken: 'fo_enr_',
+  deviceCredential: 'fo_dev_',
+} as const;
 
 /** A new random secret (256 bits) with its kind's prefix. */
 export function newSecret(prefix: string): string {

@@ -14,7 +14,9 @@ export const deviceApiRoutes = (svc: Services, shutdown: AbortSignal) => [
         mode: token.mode,
         facts: body.facts,
       });
-      const org = await tx.query<{ id: string; name: string }>('SELECT id, name FROM orgs WHERE id = $1', [token.orgId]);
+      const org = await tx.query<{ id: string; name: string }>('SELECT id, name FROM orgs WHERE id = $1', [
+        token.orgId,
+      ]);
       return { ...enrolled, org: org[0]! };
     });
     return {
@@ -28,7 +30,10 @@ export const deviceApiRoutes = (svc: Services, shutdown: AbortSignal) => [
 
   defineRoute(routes.checkIn, async ({ device, body }) => {
     await svc.devices.checkIn(device.id, body);
-    return { commands: await svc.commands.deliver(device.id), checkInIntervalSeconds: svc.checkInIntervalSeconds };
+    return {
+      commands: await svc.commands.deliver(device.id),
+      checkInIntervalSeconds: svc.checkInIntervalSeconds,
+    };
   }),
 
   defineRoute(routes.poll, async ({ device, query, reply }) => {

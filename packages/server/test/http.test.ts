@@ -1,0 +1,60 @@
+import { adminRoutes, deviceRoutes } from '@fleetops/protocol';
+import { expect, it } from 'vitest';
+import { BODY_LIMIT_BYTES } from '../src/app';
+import { describeStores } from './harness';
+
+describeStores('http', (server) => {
+  it('answers malformed JSON with 400 and the one error shape', async () => {
+    const org = await server.newOrg();
+    const response = await server.api(org.tokens.admin, '/v1/tokens', { method: 'POST', body: '{"name": ' });
+    expect(response.status).toBe(400);
+    const body = await response.json();
+    expect(body).toEqual({
+      error: {
+        code: 'bad_request',
+        message: expect.stringContaining('malformed JSON body'),
+        requestId: expect.any(String),
+      },
+    });
+  });
+
+  it('answers an oversize body with 413', async () => {
+    const response = await fetch(`${server.url}/device/v1/enroll`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ enrollmentToken: 'x', padding: 'x'.repeat(BODY_LIMIT_BYTES) }),
+    });
+    expect(response.status).toBe(413);
+    expect((await response.json()).error.code).toBe('payload_too_large');
+  });
+
+  it('gives every answer a request id, and keeps the one the caller sent', async () => {
+    const own = await fetch(`${server.url}/healthz`, { headers: { 'x-request-id': 'ci-run-42' } });
+    expect(own.headers.get('x-request-id')).toBe('ci-run-42');
+    const missing = await fetch(`${server.url}/v1/devices`);
+    const requestId = missing.headers.get('x-request-id');
+    expect(requestId).toMatch(/^req_[0-9a-f]{16}$/);
+    expect((await missing.json()).error.requestId).toBe(requestId);
+  });
+
+  it('reports health', async () => {
+    const response = await fetch(`${server.url}/healthz`);
+    expect(await response.json()).toEqual({ status: 'ok', version: expect.any(String) });
+  });
+
+  it('serves an OpenAPI 3.1 document with every route of the protocol and its schemas', async () => {
+    const doc = await (await fetch(`${server.url}/v1/openapi.json`)).json();
+    expect(doc.openapi).toBe('3.1.0');
+    for (const route of [...Object.values(adminRoutes), ...Object.values(deviceRoutes)]) {
+      const path = route.path.replace(/:(\w+)/g, '{$1}');
+      expect(doc.paths[path]?.[route.method.toLowerCase()], `${route.method} ${route.path}`).toBeDefined();
+    }
+    expect(Object.keys(doc.components.schemas)).toEqual(
+      expect.arrayContaining(['Device', 'Command', 'Error']),
+    );
+    const listDevices = doc.paths['/v1/devices'].get;
+    expect(listDevices.parameters.map((p: { name: string }) => p.name)).toEqual(
+      expect.arrayContaining(['os', 'group', 'label', 'model', 'lastSeenBefore', 'cursor', 'limit']),
+    );
+  });
+});
