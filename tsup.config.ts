@@ -1,18 +1,28 @@
+import { readFileSync } from 'node:fs';
 import { defineConfig, type Options } from 'tsup';
 
-const common = {
-  target: 'node22',
-  sourcemap: true,
-  clean: true,
-  outDir: 'dist',
-} satisfies Options;
+/** A package's own dependencies stay imports: each package ships its code, not its dependencies'. */
+function dependenciesOf(pkg: string): RegExp[] {
+  const manifest = JSON.parse(readFileSync(`packages/${pkg}/package.json`, 'utf8'));
+  const names = Object.keys({ ...manifest.dependencies, ...manifest.peerDependencies });
+  return names.map((name) => new RegExp(`^${name.replace(/[/.]/g, '\\$&')}(/|$)`));
+}
+
+const common = (pkg: string) =>
+  ({
+    target: 'node22',
+    platform: 'node',
+    sourcemap: true,
+    clean: true,
+    outDir: `packages/${pkg}/dist`,
+    external: dependenciesOf(pkg),
+  }) satisfies Options;
 
 /** Libraries ship ESM + CJS with declarations; the CLI ships one ESM entry with lazy chunks. */
 const library = (pkg: string): Options => ({
-  ...common,
+  ...common(pkg),
   name: pkg,
   entry: { index: `packages/${pkg}/src/index.ts` },
-  outDir: `packages/${pkg}/dist`,
   format: ['esm', 'cjs'],
   dts: true,
 });
@@ -23,10 +33,9 @@ export default defineConfig([
   library('simulator'),
   library('server'),
   {
-    ...common,
+    ...common('cli'),
     name: 'cli',
     entry: { bin: 'packages/cli/src/bin.ts' },
-    outDir: 'packages/cli/dist',
     format: ['esm'],
     splitting: true,
     banner: { js: '#!/usr/bin/env node' },

@@ -22,6 +22,9 @@ export const BODY_LIMIT_BYTES = 2 * 1024 * 1024;
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
+/** How often commands past their expiry are marked expired. */
+export const EXPIRY_SWEEP_MS = 30_000;
+
 export interface AppOptions {
   services: Services;
   logger?: FastifyServerOptions['logger'];
@@ -49,6 +52,11 @@ export async function buildApp({ services, logger = false }: AppOptions) {
   });
   // Long-polls end at once on shutdown instead of holding the close for their full wait.
   app.addHook('preClose', async () => shutdown.abort());
+
+  const sweeper = setInterval(() => {
+    services.commands.expireDue().catch((err) => app.log.error({ err }, 'expiry sweep failed'));
+  }, EXPIRY_SWEEP_MS).unref();
+  app.addHook('onClose', async () => clearInterval(sweeper));
 
   await app.register(swagger, {
     openapi: {

@@ -1,5 +1,6 @@
 export type { AppOptions } from './app';
 export { buildApp } from './app';
+export { bootstrap } from './bootstrap';
 export type { RunningServer, ServerOptions } from './server';
 export { DEFAULT_PORT, databaseDir, startServer } from './server';
 export type { Services } from './services';

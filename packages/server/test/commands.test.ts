@@ -92,6 +92,20 @@ describeStores('commands', (server) => {
     expect((await status(command.id)).status).toBe('expired');
   });
 
+  it('shows a command to an offline device as expired once its time is up, and the sweep records it', async () => {
+    const { send, status } = await lockedDevice(server);
+    const command = await (await send({ type: 'lock', ttlSeconds: 10 })).json();
+    await server.db.query("UPDATE commands SET expires_at = now() - interval '1 second' WHERE id = $1", [
+      command.id,
+    ]);
+    expect((await status(command.id)).status).toBe('expired');
+    expect(await server.services.commands.expireDue()).toBeGreaterThanOrEqual(1);
+    const [row] = await server.db.query<{ status: string }>('SELECT status FROM commands WHERE id = $1', [
+      command.id,
+    ]);
+    expect(row!.status).toBe('expired');
+  });
+
   it('lists a device’s commands newest first and refuses unknown command types by field', async () => {
     const { org, deviceId, send } = await lockedDevice(server);
     const first = await (await send()).json();

@@ -58,6 +58,16 @@ const toDeviceCommand = (row: CommandRow): DeviceCommand => ({
  */
 export const REDELIVERY_AFTER_SECONDS = 60;
 
+/**
+ * Reads a command as it stands now: one past its expiry is expired even before
+ * the sweeper has written so.
+ */
+const SELECT_COMMAND = `SELECT id, device_id, type, params, error, created_by, created_at, delivered_at,
+  acknowledged_at, completed_at, expires_at,
+  CASE WHEN status IN ('queued', 'delivered', 'acknowledged') AND expires_at <= now() THEN 'expired'
+       ELSE status END AS status
+  FROM commands`;
+
 /** Which statuses a device report may move a command from. */
 const REPORTABLE_FROM: Record<z.output<typeof CommandResultRequest>['status'], CommandStatus[]> = {
   acknowledged: ['queued', 'delivered'],
@@ -92,10 +102,7 @@ export function createCommandsRepository(db: Queryable) {
     },
 
     async get(orgId: string, id: string): Promise<Command> {
-      const row = await one<CommandRow>(db, 'SELECT * FROM commands WHERE org_id = $1 AND id = $2', [
-        orgId,
-        id,
-      ]);
+      const row = await one<CommandRow>(db, `${SELECT_COMMAND} WHERE org_id = $1 AND id = $2`, [orgId, id]);
       if (!row) throw notFound('command', id);
       return toCommand(row);
     },
@@ -108,11 +115,20 @@ export function createCommandsRepository(db: Queryable) {
       cursor?: string,
     ): Promise<PageOf<Command>> {
       const rows = await db.query<CommandRow>(
-        `SELECT * FROM commands WHERE org_id = $1 AND device_id = $2 AND ($3::uuid IS NULL OR id < $3)
+        `${SELECT_COMMAND} WHERE org_id = $1 AND device_id = $2 AND ($3::uuid IS NULL OR id < $3)
          ORDER BY id DESC LIMIT $4`,
         [orgId, deviceId, decodeCursor(cursor) ?? null, limit + 1],
       );
       return toPage(rows, limit, toCommand);
+    },
+
+    /** Marks every command past its expiry as expired; returns how many. */
+    async expireDue(): Promise<number> {
+      const rows = await db.query(
+        `UPDATE commands SET status = 'expired', completed_at = now()
+         WHERE status IN ('queued', 'delivered', 'acknowledged') AND expires_at <= now() RETURNING id`,
+      );
+      return rows.length;
     },
 
     /**

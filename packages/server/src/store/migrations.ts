@@ -100,7 +100,9 @@ export const migrations: readonly Migration[] = [
         expires_at timestamptz NOT NULL
       );
       CREATE INDEX commands_device ON commands (org_id, device_id, id DESC);
-      CREATE INDEX commands_pending ON commands (device_id, id) WHERE status IN ('queued', 'delivered');
+      CREATE INDEX commands_open ON commands (device_id, id) WHERE status IN ('queued', 'delivered', 'acknowledged');
+      CREATE INDEX commands_open_expiry ON commands (expires_at)
+        WHERE status IN ('queued', 'delivered', 'acknowledged');
     `,
   },
 ];

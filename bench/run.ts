@@ -1,0 +1,24 @@
+/**
+ * Runs the benchmarks and prints one JSON object per line: the figure, its raw baseline and the ratio.
+ * `npm run bench` (after `npm run build`); `npm run bench -- cli-startup` runs one by name.
+ */
+import { cliStartup } from './cli-startup.ts';
+import type { BenchResult } from './lib/measure.ts';
+import { sdkList } from './sdk-list.ts';
+
+const benchmarks: Record<string, () => BenchResult | Promise<BenchResult>> = {
+  'cli-startup': cliStartup,
+  'sdk-list': sdkList,
+};
+
+const wanted = process.argv.slice(2);
+for (const name of wanted) {
+  if (!(name in benchmarks)) {
+    console.error(`unknown benchmark "${name}"; known: ${Object.keys(benchmarks).join(', ')}`);
+    process.exit(2);
+  }
+}
+for (const [name, run] of Object.entries(benchmarks)) {
+  if (wanted.length > 0 && !wanted.includes(name)) continue;
+  console.log(JSON.stringify(await run()));
+}
