@@ -1,0 +1,137 @@
+import { adminRoutes, type PageOf, type RouteSpec, type WhoAmI } from '@fleetops/protocol';
+import { FleetError } from './core/errors';
+import { Page, PagePromise } from './core/pagination';
+import type { RoutePageItem, RouteResponse } from './core/route-types';
+import { type Fetch, type RequestOptions, Transport } from './core/transport';
+import { createKeepAliveFetch } from './internal/default-fetch';
+import { VERSION } from './internal/version';
+import { Commands } from './resources/commands';
+import { Devices } from './resources/devices';
+import { EnrollmentTokens } from './resources/enrollment-tokens';
+import { Tokens } from './resources/tokens';
+
+/** How to reach and talk to a fleetops server. */
+export interface ClientOptions {
+  /** The server's address, e.g. `https://fleet.example.com` (a path prefix is kept). */
+  baseUrl: string;
+  /** An API token; it is sent as a bearer token and never appears in errors. */
+  token: string;
+  /** The `fetch` to send requests with; default: undici's `fetch` over a keep-alive agent. */
+  fetch?: Fetch;
+  /** Time allowed for each attempt of a request, in milliseconds; default 30000. */
+  timeoutMs?: number;
+  /** Retries after the first attempt of a request; default 2. */
+  maxRetries?: number;
+  /** Your application's name and version, put before the SDK's in `User-Agent`. */
+  userAgent?: string;
+  /** Headers sent with every request. */
+  headers?: Record<string, string>;
+}
+
+/** A request of the admin API: its path with parameters filled in, its query and body. */
+export interface RouteRequest {
+  path: string;
+  query?: object;
+  body?: unknown;
+}
+
+const DEFAULT_TIMEOUT_MS = 30_000;
+const DEFAULT_MAX_RETRIES = 2;
+
+/**
+ * The client of the fleetops admin API.
+ *
+ * ```ts
+ * const client = new FleetClient({ baseUrl: 'http://localhost:8080', token: process.env.FLEETOPS_TOKEN! });
+ * for await (const device of client.devices.list({ os: 'android' })) console.log(device.id);
+ * ```
+ */
+export class FleetClient {
+  /** API tokens of the org. */
+  readonly tokens: Tokens = new Tokens(this);
+  /** Enrollment tokens, which devices enroll with. */
+  readonly enrollmentTokens: EnrollmentTokens = new EnrollmentTokens(this);
+  /** Enrolled devices. */
+  readonly devices: Devices = new Devices(this);
+  /** Commands sent to devices. */
+  readonly commands: Commands = new Commands(this);
+
+  /** The server's address, without a trailing slash. */
+  readonly baseUrl: string;
+  /** Time allowed for each attempt of a request, in milliseconds. */
+  readonly timeoutMs: number;
+  /** Retries after the first attempt of a request. */
+  readonly maxRetries: number;
+
+  readonly #transport: Transport;
+  readonly #close: () => Promise<void>;
+
+  constructor(options: ClientOptions) {
+    this.baseUrl = normaliseBaseUrl(options.baseUrl);
+    if (!options.token) throw new FleetError('a token is required: pass { token } to FleetClient');
+    this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    this.maxRetries = options.maxRetries ?? DEFAULT_MAX_RETRIES;
+    const keepAlive = options.fetch ? undefined : createKeepAliveFetch();
+    this.#close = keepAlive?.close ?? (async () => {});
+    this.#transport = new Transport({
+      baseUrl: this.baseUrl,
+      token: options.token,
+      fetch: options.fetch ?? keepAlive!.fetch,
+      timeoutMs: this.timeoutMs,
+      maxRetries: this.maxRetries,
+      userAgent: [options.userAgent, `fleetops-sdk/${VERSION}`].filter(Boolean).join(' '),
+      headers: options.headers ?? {},
+    });
+  }
+
+  /** The org and the token this client acts as. */
+  whoami(options?: RequestOptions): Promise<WhoAmI> {
+    return this.request(adminRoutes.whoami, { path: '/v1/whoami' }, options);
+  }
+
+  /**
+   * Sends one request of `route` and returns its answer parsed by the route's response schema.
+   * The resources are built on this; use it for a route they do not cover yet.
+   */
+  request<R extends RouteSpec>(
+    route: R,
+    request: RouteRequest,
+    options?: RequestOptions,
+  ): Promise<RouteResponse<R>> {
+    // A generic route's response schema is only known as `z.ZodType`; its output is RouteResponse<R>.
+    return this.#transport.request({ method: route.method, ...request }, route.response, options) as Promise<
+      RouteResponse<R>
+    >;
+  }
+
+  /** Like `request`, for a list route: the answer is a `PagePromise` that follows `nextCursor`. */
+  requestPage<R extends RouteSpec>(
+    route: R,
+    request: RouteRequest,
+    options?: RequestOptions,
+  ): PagePromise<RoutePageItem<R>> {
+    type Item = RoutePageItem<R>;
+    const loadPage = (cursor: string | undefined): PagePromise<Item> =>
+      PagePromise.load(async () => {
+        const query = cursor === undefined ? request.query : { ...request.query, cursor };
+        const body = (await this.request(route, { ...request, query }, options)) as PageOf<Item>;
+        return new Page(body, loadPage);
+      });
+    return loadPage(undefined);
+  }
+
+  /** Closes the keep-alive connections of the default `fetch`; the client can still be used after. */
+  close(): Promise<void> {
+    return this.#close();
+  }
+}
+
+function normaliseBaseUrl(baseUrl: string): string {
+  const url = URL.canParse(baseUrl) ? new URL(baseUrl) : undefined;
+  if (url?.protocol !== 'http:' && url?.protocol !== 'https:') {
+    throw new FleetError(
+      `baseUrl must be an http(s) URL such as https://fleet.example.com, not ${JSON.stringify(baseUrl)}`,
+    );
+  }
+  return `${url.origin}${url.pathname}`.replace(/\/+$/, '');
+}

@@ -1,0 +1,202 @@
+import { randomUUID } from 'node:crypto';
+import type { z } from 'zod';
+import { retryDelayMs } from '../internal/backoff';
+import { queryString } from '../internal/query';
+import { redact } from '../internal/redact';
+import { abortError, sleep } from '../internal/sleep';
+import { FleetApiError, FleetNetworkError, FleetTimeoutError } from './errors';
+import { parseResponse, type RawResponse } from './response';
+
+/** The `fetch` the client sends requests with; the global `fetch` fits. */
+export type Fetch = (url: string, init: RequestInit) => Promise<Response>;
+
+/** Options every method takes last, overriding the client's for one call. */
+export interface RequestOptions {
+  /** Aborts the call, including its retries; it then rejects with `FleetAbortError`. */
+  signal?: AbortSignal;
+  /** Time allowed for each attempt, in milliseconds. */
+  timeoutMs?: number;
+  /** Retries after the first attempt. */
+  maxRetries?: number;
+  /** Sent as `Idempotency-Key` on POST and PATCH; a random UUID when not given. */
+  idempotencyKey?: string;
+  /** Extra request headers. */
+  headers?: Record<string, string>;
+}
+
+/** The settings the transport runs with, resolved by the client. */
+export interface TransportConfig {
+  /** An absolute URL without a trailing slash. */
+  baseUrl: string;
+  token: string;
+  fetch: Fetch;
+  timeoutMs: number;
+  maxRetries: number;
+  userAgent: string;
+  headers: Record<string, string>;
+}
+
+/** One request, as a resource describes it. */
+export interface RequestSpec {
+  method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
+  path: string;
+  query?: object;
+  body?: unknown;
+}
+
+interface PreparedRequest {
+  method: RequestSpec['method'];
+  path: string;
+  url: string;
+  headers: Headers;
+  body: string | undefined;
+  signal: AbortSignal | undefined;
+  timeoutMs: number;
+  maxRetries: number;
+}
+
+class AttemptTimedOut extends Error {}
+
+/**
+ * Sends requests: request -> makeRequest -> fetchWithTimeout -> shouldRetry -> retryRequest.
+ * Every request is safe to repeat: GETs by nature, the others because they carry an
+ * `Idempotency-Key` that stays the same across attempts.
+ */
+export class Transport {
+  readonly #config: TransportConfig;
+
+  constructor(config: TransportConfig) {
+    this.#config = config;
+  }
+
+  /** Sends `spec` and returns its body parsed by `schema`. */
+  async request<S extends z.ZodType>(
+    spec: RequestSpec,
+    schema: S,
+    options: RequestOptions = {},
+  ): Promise<z.output<S>> {
+    const request = this.prepare(spec, options);
+    const response = await this.makeRequest(request, request.maxRetries);
+    return parseResponse(response, schema, {
+      target: `${request.method} ${request.path}`,
+      redact: (text) => redact(text, this.#config.token),
+    });
+  }
+
+  private prepare(spec: RequestSpec, options: RequestOptions): PreparedRequest {
+    const config = this.#config;
+    const headers = new Headers({
+      Accept: 'application/json',
+      'User-Agent': config.userAgent,
+      Authorization: `Bearer ${config.token}`,
+    });
+    for (const [name, value] of Object.entries({ ...config.headers, ...options.headers })) {
+      headers.set(name, value);
+    }
+    if (spec.body !== undefined) headers.set('Content-Type', 'application/json');
+    if (spec.method !== 'GET') headers.set('Idempotency-Key', options.idempotencyKey ?? randomUUID());
+    return {
+      method: spec.method,
+      path: spec.path,
+      url: `${config.baseUrl}${spec.path}${queryString(spec.query)}`,
+      headers,
+      body: spec.body === undefined ? undefined : JSON.stringify(spec.body),
+      signal: options.signal,
+      timeoutMs: options.timeoutMs ?? config.timeoutMs,
+      maxRetries: options.maxRetries ?? config.maxRetries,
+    };
+  }
+
+  private async makeRequest(request: PreparedRequest, retriesRemaining: number): Promise<RawResponse> {
+    const retryCount = request.maxRetries - retriesRemaining;
+    if (request.signal?.aborted) throw abortError(request.signal);
+    let response: RawResponse;
+    try {
+      response = await this.fetchWithTimeout(request, retryCount);
+    } catch (error) {
+      if (request.signal?.aborted) throw abortError(request.signal);
+      if (retriesRemaining > 0) return this.retryRequest(request, retriesRemaining);
+      throw this.connectionError(request, error, retryCount + 1);
+    }
+    if (response.status >= 200 && response.status < 300) return response;
+    if (retriesRemaining > 0 && shouldRetry(response)) {
+      return this.retryRequest(request, retriesRemaining, response.headers);
+    }
+    throw FleetApiError.generate({
+      ...response,
+      attempts: retryCount + 1,
+      redact: (text) => redact(text, this.#config.token),
+    });
+  }
+
+  private async fetchWithTimeout(request: PreparedRequest, retryCount: number): Promise<RawResponse> {
+    const timeout = new AbortController();
+    const timer = setTimeout(() => timeout.abort(new AttemptTimedOut()), request.timeoutMs);
+    const signal = request.signal ? AbortSignal.any([request.signal, timeout.signal]) : timeout.signal;
+    const headers = new Headers(request.headers);
+    headers.set('X-Retry-Count', String(retryCount));
+    try {
+      const response = await this.#config.fetch(request.url, {
+        method: request.method,
+        headers: Object.fromEntries(headers),
+        body: request.body,
+        signal,
+      });
+      return { status: response.status, headers: response.headers, body: await response.text() };
+    } catch (error) {
+      if (timeout.signal.aborted) throw new AttemptTimedOut(undefined, { cause: error });
+      throw error;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private async retryRequest(
+    request: PreparedRequest,
+    retriesRemaining: number,
+    responseHeaders?: Headers,
+  ): Promise<RawResponse> {
+    const retry = request.maxRetries - retriesRemaining;
+    await sleep(retryDelayMs(retry, responseHeaders), request.signal);
+    return this.makeRequest(request, retriesRemaining - 1);
+  }
+
+  private connectionError(request: PreparedRequest, error: unknown, attempts: number) {
+    const target = `${request.method} ${request.path}`;
+    const after = attempts > 1 ? ` (after ${attempts} attempts)` : '';
+    if (error instanceof AttemptTimedOut) {
+      return new FleetTimeoutError(`${target} timed out after ${request.timeoutMs} ms${after}`, {
+        attempts,
+        cause: error.cause,
+      });
+    }
+    const reason = redact(describeCause(error), this.#config.token);
+    return new FleetNetworkError(`${target} could not reach ${this.origin()}: ${reason}${after}`, {
+      attempts,
+      cause: error,
+    });
+  }
+
+  private origin(): string {
+    return new URL(this.#config.baseUrl).origin;
+  }
+}
+
+/** The retry policy for an answer that is not 2xx. */
+function shouldRetry(response: RawResponse): boolean {
+  const hint = response.headers.get('x-should-retry');
+  if (hint === 'true') return true;
+  if (hint === 'false') return false;
+  if (response.status === 408) return true;
+  if (response.status === 429) return true;
+  if (response.status >= 500) return true;
+  return false;
+}
+
+function describeCause(error: unknown): string {
+  const messages: string[] = [];
+  for (let current = error; current instanceof Error && messages.length < 3; current = current.cause) {
+    messages.push(current.message);
+  }
+  return messages.join(': ') || String(error);
+}

@@ -1,0 +1,121 @@
+import {
+  ApiToken,
+  Command,
+  type CommandStatus,
+  Device,
+  type ErrorCode,
+  InstalledApp,
+  WhoAmI,
+} from '@fleetops/protocol';
+import { HttpResponse } from 'msw';
+import { setupServer } from 'msw/node';
+import { afterAll, afterEach, beforeAll } from 'vitest';
+import { type ClientOptions, FleetClient } from '../src/index';
+
+export const BASE_URL = 'http://fleet.test';
+export const TOKEN = 'fo_live_7f3a9c2e5b1d4f60a8e2c9b7d1f3a5e7';
+export const DEVICE_ID = '0b9e7c1a-3f4d-4e2b-9a6c-5d8e7f1a2b3c';
+export const COMMAND_ID = '6a1f2e3d-4c5b-4a69-8877-665544332211';
+const ORG_ID = '11111111-2222-4333-8444-555555555555';
+const NOW = '2025-01-02T03:04:05.000Z';
+
+/** The msw server of a test file: started before its tests, reset after each, unhandled requests fail. */
+export function useMswServer() {
+  const server = setupServer();
+  beforeAll(() => server.listen({ onUnhandledFrame: 'error' }));
+  afterEach(() => server.resetHandlers());
+  afterAll(() => server.close());
+  return server;
+}
+
+/** A client whose requests go through the global fetch, which msw intercepts. */
+export function makeClient(options: Partial<ClientOptions> = {}): FleetClient {
+  return new FleetClient({
+    baseUrl: BASE_URL,
+    token: TOKEN,
+    fetch: (url, init) => globalThis.fetch(url, init),
+    ...options,
+  });
+}
+
+/** An error answer in the protocol's one error shape. */
+export function errorResponse(
+  status: number,
+  code: ErrorCode,
+  message: string,
+  options: { details?: object; headers?: Record<string, string> } = {},
+) {
+  return HttpResponse.json(
+    { error: { code, message, requestId: 'req-abc', ...(options.details && { details: options.details }) } },
+    { status, headers: { 'x-request-id': 'req-abc', ...options.headers } },
+  );
+}
+
+export function device(overrides: Partial<Device> = {}): Device {
+  return Device.parse({
+    id: DEVICE_ID,
+    status: 'active',
+    group: 'sales',
+    labels: ['lost'],
+    mode: 'COPE',
+    facts: {
+      model: 'Pixel 8',
+      brand: 'Google',
+      os: 'android',
+      osVersion: '15',
+      serial: 'SN123',
+      macAddress: '02:00:00:aa:bb:cc',
+      networkType: 'wifi',
+      wifiEnabled: true,
+    },
+    state: { locked: false },
+    consent: { location: true, files: false, callLog: false, appUsage: true },
+    appCount: 3,
+    enrolledAt: NOW,
+    lastSeenAt: NOW,
+    retiredAt: null,
+    ...overrides,
+  });
+}
+
+export function command(status: CommandStatus = 'queued', overrides: Partial<Command> = {}): Command {
+  return Command.parse({
+    id: COMMAND_ID,
+    deviceId: DEVICE_ID,
+    type: 'lock',
+    params: {},
+    status,
+    error: null,
+    createdBy: 'ci',
+    createdAt: NOW,
+    deliveredAt: null,
+    acknowledgedAt: null,
+    completedAt: null,
+    expiresAt: NOW,
+    ...overrides,
+  });
+}
+
+export function apiToken(overrides: Partial<ApiToken> = {}): ApiToken {
+  return ApiToken.parse({
+    id: '22222222-3333-4444-8555-666666666666',
+    name: 'ci',
+    role: 'operator',
+    prefix: 'fo_live_ab',
+    createdAt: NOW,
+    lastUsedAt: null,
+    revokedAt: null,
+    ...overrides,
+  });
+}
+
+export function installedApp(packageId: string): InstalledApp {
+  return InstalledApp.parse({ packageId, name: packageId, version: '1.0.0' });
+}
+
+export function whoami(): WhoAmI {
+  return WhoAmI.parse({
+    org: { id: ORG_ID, name: 'Acme', createdAt: NOW },
+    token: { id: apiToken().id, name: 'ci', role: 'operator', prefix: 'fo_live_ab' },
+  });
+}
