@@ -1,0 +1,46 @@
+/** Why a device stopped for good. */
+export type StopReason =
+  /** The server answered 410 `device_retired`. */
+  | 'retired'
+  /** The server no longer accepts the device credential (401). */
+  | 'unauthorized'
+  /** The enrollment token was refused (invalid, expired, exhausted or revoked). */
+  | 'enrollment-refused'
+  /** The server refused a request for another reason (4xx), e.g. facts it does not accept. */
+  | 'request-refused';
+
+/** What a device was doing when a request failed. */
+export type Operation = 'enroll' | 'check-in' | 'poll' | 'report';
+
+/** Progress of a simulated fleet, one device at a time; `index` is the device's place in the fleet. */
+export type FleetEvent =
+  | { type: 'enrolled'; index: number; deviceId: string; serial: string }
+  | { type: 'restored'; index: number; deviceId: string; serial: string }
+  /** A stored credential was refused: the device enrolls again if the enrollment token still works. */
+  | { type: 'credential-rejected'; index: number; deviceId: string; message: string }
+  | {
+      type: 'command-executed';
+      index: number;
+      deviceId: string;
+      commandId: string;
+      commandType: string;
+      status: 'succeeded' | 'failed';
+      error?: string;
+    }
+  | { type: 'stopped'; index: number; deviceId: string | null; reason: StopReason; message: string }
+  /** A request failed; `retryInMs` is set when the device tries again by itself. */
+  | {
+      type: 'error';
+      index: number;
+      deviceId: string | null;
+      operation: Operation;
+      message: string;
+      retryInMs?: number;
+    };
+
+/** Counters shared by every device of a fleet. */
+export interface FleetCounters {
+  checkIns: number;
+  commandsExecuted: number;
+  errors: number;
+}

@@ -1,0 +1,103 @@
+import type { ConsentGrants, DeviceFacts, DeviceState, InstalledApp, NetworkType } from '@fleetops/protocol';
+import { appPoolFor, type CatalogApp } from './catalog/apps';
+import { flaggedAppKinds } from './catalog/flagged-apps';
+import { type DeviceModel, deviceModels } from './catalog/models';
+import {
+  generateAndroidId,
+  generateImei,
+  generateMacAddress,
+  generatePhoneNumber,
+  meidFromImei,
+} from './identifiers';
+import { Random, type Weighted } from './random';
+
+/** Everything a simulated device reports about itself. */
+export interface GeneratedDevice {
+  /** Position in the fleet; with the seed, it determines everything else. */
+  index: number;
+  facts: DeviceFacts;
+  apps: InstalledApp[];
+  consent: ConsentGrants;
+  state: DeviceState;
+  /** Hardware the device has, for commands that toggle it. */
+  capabilities: { nfc: boolean };
+}
+
+export const MIN_APPS = 30;
+export const MAX_APPS = 150;
+
+const networkTypes: Weighted<NetworkType>[] = [
+  { value: 'wifi', weight: 65 },
+  { value: 'cellular', weight: 32 },
+  { value: 'none', weight: 3 },
+];
+
+/**
+ * Generates device number `index` of the fleet of `seed`: the same pair always gives the same
+ * device, and a different pair gives a different one.
+ */
+export function generateDevice(seed: number, index: number): GeneratedDevice {
+  const random = new Random(seed, index);
+  const model = random.pickWeighted(deviceModels);
+  const imei = generateImei(random, model.model);
+  const networkType = random.pickWeighted(networkTypes);
+  const facts: DeviceFacts = {
+    model: model.model,
+    brand: model.brand,
+    os: model.os,
+    osVersion: random.pick(model.osVersions),
+    serial: random.template(model.serialPattern),
+    imei,
+    meid: model.cdma ? meidFromImei(imei) : null,
+    macAddress: generateMacAddress(random),
+    androidId: model.os === 'android' ? generateAndroidId(random) : null,
+    phoneNumber: random.chance(0.9) ? generatePhoneNumber(random) : null,
+    networkType,
+    wifiEnabled: networkType === 'wifi' || random.chance(0.6),
+  };
+  return {
+    index,
+    facts,
+    apps: generateApps(random, model),
+    consent: generateConsent(random),
+    state: { locked: false },
+    capabilities: { nfc: model.nfc },
+  };
+}
+
+function generateApps(random: Random, model: DeviceModel): InstalledApp[] {
+  const pool = appPoolFor(model);
+  const max = Math.min(MAX_APPS - flaggedAppKinds.length, pool.length);
+  // The mean of two uniform draws: most phones have a middling number of apps, few the extremes.
+  const count = MIN_APPS + Math.round(((random.next() + random.next()) / 2) * (max - MIN_APPS));
+  const apps = sampleByPopularity(random, pool, count);
+  if (model.os === 'android') {
+    for (const kind of flaggedAppKinds) {
+      if (kind.needsGms && !model.gms) continue;
+      if (!random.chance(kind.share)) continue;
+      const flagged = random.pick(kind.apps);
+      const same = apps.findIndex((app) => app.packageId === flagged.packageId);
+      if (same >= 0) apps[same] = flagged;
+      else apps.push(flagged);
+    }
+  }
+  return apps.sort((a, b) => (a.packageId < b.packageId ? -1 : 1));
+}
+
+/** Weighted sampling without replacement (Efraimidis-Spirakis): the `count` apps with the largest keys. */
+function sampleByPopularity(random: Random, pool: readonly CatalogApp[], count: number): InstalledApp[] {
+  return pool
+    .map((entry) => ({ app: entry.app, key: random.next() ** (1 / entry.popularity) }))
+    .sort((a, b) => b.key - a.key)
+    .slice(0, count)
+    .map((entry) => entry.app);
+}
+
+function generateConsent(random: Random): ConsentGrants {
+  const grants: ConsentGrants = { location: true, files: true, callLog: true, appUsage: true };
+  if (random.chance(0.8)) return grants;
+  const permissions = Object.keys(grants) as (keyof ConsentGrants)[];
+  for (const permission of permissions) grants[permission] = !random.chance(0.4);
+  if (permissions.every((p) => grants[p])) grants[random.pick(permissions)] = false;
+  return grants;
+}

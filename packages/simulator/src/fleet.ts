@@ -1,0 +1,191 @@
+import { MAX_POLL_WAIT_SECONDS } from '@fleetops/protocol';
+import { type AgentStatus, DeviceAgent } from './agent';
+import { forEachLimited } from './concurrency';
+import type { FleetCounters, FleetEvent } from './events';
+import { generateDevice } from './facts';
+import { createStateSaver, type FleetStateFile, loadFleetState, type StateSaver } from './state-file';
+import { DeviceTransport } from './transport';
+
+export interface FleetOptions {
+  /** Base URL of the server, e.g. `http://127.0.0.1:8420`. */
+  serverUrl: string;
+  enrollmentToken: string;
+  /** How many devices to simulate. */
+  devices: number;
+  /** Same seed, same device facts (default 1). */
+  seed?: number;
+  /** JSON file of enrolled devices' ids and credentials, reused on the next start so the same devices come back. */
+  stateFile?: string;
+  /** How long each long-poll for commands may be held by the server (default 25 s). */
+  pollWaitSeconds?: number;
+  /** How many devices enroll at the same time (default 16). */
+  enrollConcurrency?: number;
+  /** Called for enrollments, executed commands, errors and stops, e.g. to print progress lines. */
+  onEvent?: (event: FleetEvent) => void;
+}
+
+export interface FleetStats {
+  /** Devices in the fleet. */
+  devices: number;
+  /** Devices holding a credential the server has not refused. */
+  enrolled: number;
+  /** Running devices whose last request reached the server. */
+  online: number;
+  checkIns: number;
+  commandsExecuted: number;
+  /** Failed requests, including the ones retried. */
+  errors: number;
+}
+
+/** One device of the fleet as it is now. */
+export interface FleetDevice {
+  index: number;
+  deviceId: string | null;
+  serial: string;
+  status: AgentStatus;
+  online: boolean;
+  locked: boolean;
+}
+
+export interface RunningFleet {
+  /**
+   * Resolves once every device is enrolled (or restored from the state file) and has checked in once.
+   * Rejects when some device could not join (e.g. the enrollment token was refused) or the fleet was
+   * stopped first; the devices that did join keep running.
+   */
+  ready: Promise<void>;
+  stats(): FleetStats;
+  devices(): FleetDevice[];
+  /** Stops every device, closes all connections and writes the state file. */
+  stop(): Promise<void>;
+}
+
+const DEFAULT_ENROLL_CONCURRENCY = 16;
+
+/** Starts a simulated fleet of devices against a fleetops server. */
+export async function startFleet(options: FleetOptions): Promise<RunningFleet> {
+  const seed = options.seed ?? 1;
+  validate(options);
+  const stored = options.stateFile ? await loadFleetState(options.stateFile) : undefined;
+  if (stored && stored.seed !== seed) {
+    throw new Error(
+      `${options.stateFile} holds devices of seed ${stored.seed}, not ${seed}: use the same seed or another state file`,
+    );
+  }
+
+  const counters: FleetCounters = { checkIns: 0, commandsExecuted: 0, errors: 0 };
+  const transport = new DeviceTransport(options.serverUrl, { connections: options.devices * 2 + 8 });
+  let saver: StateSaver | undefined;
+  let firstRefusal: string | undefined;
+  const onEvent = (event: FleetEvent) => {
+    if (event.type === 'enrolled' || event.type === 'command-executed' || event.type === 'stopped')
+      saver?.schedule();
+    if (event.type === 'stopped' && firstRefusal === undefined)
+      firstRefusal = `${event.reason}: ${event.message}`;
+    if (!options.onEvent) return;
+    try {
+      options.onEvent(event);
+    } catch (error) {
+      // A failing listener is the caller's bug: surface it without breaking the device loop.
+      queueMicrotask(() => {
+        throw error;
+      });
+    }
+  };
+
+  const agents = Array.from({ length: options.devices }, (_, index) => {
+    const memory = stored?.devices[index];
+    return new DeviceAgent({
+      device: generateDevice(seed, index),
+      transport,
+      enrollmentToken: options.enrollmentToken,
+      ...(memory ? { memory } : {}),
+      pollWaitSeconds: options.pollWaitSeconds,
+      onEvent,
+      counters,
+    });
+  });
+
+  if (options.stateFile) {
+    saver = createStateSaver(options.stateFile, () => collectState(seed, agents, stored));
+  }
+
+  let stopping = false;
+  const ready = (async () => {
+    let joined = 0;
+    await forEachLimited(agents, options.enrollConcurrency ?? DEFAULT_ENROLL_CONCURRENCY, async (agent) => {
+      if (await agent.start()) joined++;
+    });
+    await saver?.flush();
+    if (stopping) throw new Error('the fleet was stopped before every device was up');
+    if (joined < agents.length) {
+      throw new Error(
+        `${agents.length - joined} of ${agents.length} devices could not join (${firstRefusal})`,
+      );
+    }
+  })();
+  ready.catch(() => {});
+
+  let stopped: Promise<void> | undefined;
+  return {
+    ready,
+    stats: () => ({
+      devices: agents.length,
+      enrolled: agents.filter((a) => a.deviceId !== null && a.status !== 'retired' && a.status !== 'rejected')
+        .length,
+      online: agents.filter((a) => a.status === 'running' && a.online).length,
+      ...counters,
+    }),
+    devices: () =>
+      agents.map((agent, index) => ({
+        index,
+        deviceId: agent.deviceId,
+        serial: agent.serial,
+        status: agent.status,
+        online: agent.online,
+        locked: agent.state.locked,
+      })),
+    stop() {
+      stopping = true;
+      stopped ??= (async () => {
+        try {
+          await Promise.all(agents.map((agent) => agent.stop()));
+          await ready.catch(() => {});
+          await saver?.flush();
+        } finally {
+          await transport.close();
+        }
+      })();
+      return stopped;
+    },
+  };
+}
+
+function validate(options: FleetOptions): void {
+  if (!Number.isInteger(options.devices) || options.devices < 0) {
+    throw new RangeError(`devices must be a whole number >= 0, got ${options.devices}`);
+  }
+  const wait = options.pollWaitSeconds;
+  if (wait !== undefined && (!Number.isInteger(wait) || wait < 0 || wait > MAX_POLL_WAIT_SECONDS)) {
+    throw new RangeError(
+      `pollWaitSeconds must be a whole number from 0 to ${MAX_POLL_WAIT_SECONDS}, got ${wait}`,
+    );
+  }
+  if (options.enrollConcurrency !== undefined && !(options.enrollConcurrency >= 1)) {
+    throw new RangeError(`enrollConcurrency must be at least 1, got ${options.enrollConcurrency}`);
+  }
+  if (!URL.canParse(options.serverUrl)) throw new TypeError(`serverUrl is not a URL: ${options.serverUrl}`);
+}
+
+/** The state of every enrolled device; devices beyond the current fleet size are kept for a later, larger run. */
+function collectState(seed: number, agents: readonly DeviceAgent[], stored: FleetStateFile | undefined) {
+  const devices: FleetStateFile['devices'] = {};
+  for (const [index, memory] of Object.entries(stored?.devices ?? {})) {
+    if (Number(index) >= agents.length) devices[index] = memory;
+  }
+  for (const agent of agents) {
+    const memory = agent.memory();
+    if (memory) devices[agent.index] = memory;
+  }
+  return { version: 1 as const, seed, devices };
+}

@@ -1,0 +1,13 @@
+export {
+  type AgentStatus,
+  DeviceAgent,
+  type DeviceAgentOptions,
+  type DeviceIdentity,
+  type DeviceMemory,
+} from './agent';
+export type { CommandOutcome } from './commands';
+export type { FleetCounters, FleetEvent, Operation, StopReason } from './events';
+export { type GeneratedDevice, generateDevice, MAX_APPS, MIN_APPS } from './facts';
+export { type FleetDevice, type FleetOptions, type FleetStats, type RunningFleet, startFleet } from './fleet';
+export { isLuhnValid } from './identifiers';
+export { DeviceApiError, DeviceTransport, type TransportOptions } from './transport';

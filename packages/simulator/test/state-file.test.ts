@@ -1,0 +1,55 @@
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { type FleetStateFile, loadFleetState, saveFleetState } from '../src/state-file';
+
+describe('fleet state file', () => {
+  let dir: string;
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'fleetops-sim-'));
+  });
+  afterEach(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  const state: FleetStateFile = {
+    version: 1,
+    seed: 9,
+    devices: {
+      '3': {
+        deviceId: '0b7e2c1e-6f3c-4d2a-9c1b-1f2e3d4c5b6a',
+        credential: 'dev_secret',
+        state: { locked: true },
+        executed: [['c1', { status: 'succeeded', state: { locked: true } }]],
+      },
+    },
+  };
+
+  it('reads back what it wrote', async () => {
+    const path = join(dir, 'fleet.json');
+    await saveFleetState(path, state);
+    expect(await loadFleetState(path)).toEqual(state);
+  });
+
+  it('reads a missing file as no state', async () => {
+    expect(await loadFleetState(join(dir, 'missing.json'))).toBeUndefined();
+  });
+
+  it('refuses a file that is not a fleet state file, naming it', async () => {
+    const path = join(dir, 'other.json');
+    await writeFile(path, '{"hello": 1}');
+    await expect(loadFleetState(path)).rejects.toThrow(/other\.json is not a fleet state file/);
+    await writeFile(path, 'not json');
+    await expect(loadFleetState(path)).rejects.toThrow(/other\.json is not a fleet state file/);
+  });
+
+  it('leaves no temporary file behind', async () => {
+    const path = join(dir, 'fleet.json');
+    await saveFleetState(path, state);
+    await saveFleetState(path, { ...state, seed: 10 });
+    expect(JSON.parse(await readFile(path, 'utf8')).seed).toBe(10);
+    const { readdir } = await import('node:fs/promises');
+    expect(await readdir(dir)).toEqual(['fleet.json']);
+  });
+});
