@@ -54,7 +54,9 @@ export async function buildApp({ services, logger = false }: AppOptions) {
   app.addHook('preClose', async () => shutdown.abort());
 
   const sweeper = setInterval(() => {
-    services.commands.expireDue().catch((err) => app.log.error({ err }, 'expiry sweep failed'));
+    Promise.all([services.commands.expireDue(), services.idempotencyKeys.deleteExpired()]).catch((err) =>
+      app.log.error({ err }, 'expiry sweep failed'),
+    );
   }, EXPIRY_SWEEP_MS).unref();
   app.addHook('onClose', async () => clearInterval(sweeper));
 
@@ -69,7 +71,7 @@ export async function buildApp({ services, logger = false }: AppOptions) {
   });
 
   const auth = { admin: services.apiTokens.authenticate, device: services.devices.authenticate };
-  registerRoutes(app, auth, [
+  registerRoutes(app, { auth, idempotencyKeys: services.idempotencyKeys }, [
     ...tokenRoutes(services),
     ...enrollmentTokenRoutes(services),
     ...deviceRoutes(services),

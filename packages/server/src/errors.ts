@@ -27,6 +27,8 @@ export class ApiError extends Error {
     readonly code: ErrorCode,
     message: string,
     readonly details?: { issues?: FieldIssue[] } & Record<string, unknown>,
+    /** Tells clients that the same request may succeed if sent again (`x-should-retry`). */
+    readonly retryable = false,
   ) {
     super(message);
     this.name = 'ApiError';

@@ -3,6 +3,7 @@ import { createApiTokensRepository } from './repositories/api-tokens';
 import { createCommandsRepository } from './repositories/commands';
 import { createDevicesRepository } from './repositories/devices';
 import { createEnrollmentTokensRepository } from './repositories/enrollment-tokens';
+import { createIdempotencyKeysRepository } from './repositories/idempotency-keys';
 import { createOrgsRepository } from './repositories/orgs';
 import type { Db } from './store/db';
 
@@ -20,6 +21,7 @@ export function createServices(
     enrollmentTokens: createEnrollmentTokensRepository(db),
     devices: createDevicesRepository(db),
     commands: createCommandsRepository(db),
+    idempotencyKeys: createIdempotencyKeysRepository(db),
     notifier: new CommandNotifier(),
     publicUrl: options.publicUrl,
     checkInIntervalSeconds: options.checkInIntervalSeconds ?? DEFAULT_CHECK_IN_INTERVAL_SECONDS,

@@ -37,6 +37,42 @@ describeStores('http', (server) => {
     expect((await missing.json()).error.requestId).toBe(requestId);
   });
 
+  it('answers a retried mutation with the first answer instead of acting twice', async () => {
+    const org = await server.newOrg();
+    const create = (key: string, name = 'deploy-bot') =>
+      server.api(org.tokens.admin, '/v1/tokens', {
+        method: 'POST',
+        body: { name, role: 'viewer' },
+        headers: { 'idempotency-key': key },
+      });
+    const first = await create('retry-1');
+    const again = await create('retry-1');
+    expect(first.status).toBe(201);
+    expect(again.status).toBe(201);
+    const [a, b] = [await first.json(), await again.json()];
+    expect(b).toEqual(a);
+    const tokens = await (await server.api(org.tokens.admin, '/v1/tokens?limit=100')).json();
+    expect(tokens.data.filter((t: { name: string }) => t.name === 'deploy-bot')).toHaveLength(1);
+
+    const reused = await create('retry-1', 'other-bot');
+    expect(reused.status).toBe(409);
+    expect((await reused.json()).error.message).toContain('already used for a different request');
+  });
+
+  it('lets a mutation that failed be retried with the same key', async () => {
+    const org = await server.newOrg();
+    const send = (deviceId: string) =>
+      server.api(org.tokens.operator, `/v1/devices/${deviceId}/commands`, {
+        method: 'POST',
+        body: { type: 'lock' },
+        headers: { 'idempotency-key': 'lock-once' },
+      });
+    expect((await send('01900000-0000-7000-8000-000000000abc')).status).toBe(404);
+    const again = await send('01900000-0000-7000-8000-000000000abc');
+    expect(again.status).toBe(404);
+    expect((await again.json()).error.code).toBe('not_found');
+  });
+
   it('reports health', async () => {
     const response = await fetch(`${server.url}/healthz`);
     expect(await response.json()).toEqual({ status: 'ok', version: expect.any(String) });

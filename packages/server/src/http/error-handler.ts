@@ -49,6 +49,7 @@ export function sendError(request: FastifyRequest, reply: FastifyReply, error: A
       requestId: String(request.id),
     },
   };
+  if (error.retryable) reply.header('x-should-retry', 'true');
   return reply.code(error.status).send(body);
 }
 

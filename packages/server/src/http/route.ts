@@ -1,9 +1,11 @@
 import type { RouteSpec } from '@fleetops/protocol';
 import { ErrorBody } from '@fleetops/protocol';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { z } from 'zod';
+import { z } from 'zod';
+import { ApiError } from '../errors';
 import type { AdminPrincipal } from '../repositories/api-tokens';
 import type { DevicePrincipal } from '../repositories/devices';
+import { fingerprint, type IdempotencyKeysRepository } from '../repositories/idempotency-keys';
 import type { Authenticators } from './auth';
 import { authenticateAdmin, authenticateDevice } from './auth';
 
@@ -42,8 +44,20 @@ export function defineRoute<const S extends RouteSpec>(
 const principals = new WeakMap<FastifyRequest, AdminPrincipal | DevicePrincipal>();
 
 /** Registers each route with its schemas (validation, serialisation, OpenAPI) and its authentication. */
-export function registerRoutes(app: FastifyInstance, auth: Authenticators, routes: RouteDefinition[]): void {
+/** What routes need besides their handlers. */
+export interface RouteDependencies {
+  auth: Authenticators;
+  idempotencyKeys: IdempotencyKeysRepository;
+}
+
+/** Registers each route with its schemas (validation, serialisation, OpenAPI) and its authentication. */
+export function registerRoutes(
+  app: FastifyInstance,
+  deps: RouteDependencies,
+  routes: RouteDefinition[],
+): void {
   for (const { spec, handler } of routes) {
+    const idempotent = spec.auth === 'admin' && spec.method !== 'GET';
     app.route({
       method: spec.method,
       url: spec.path,
@@ -51,6 +65,7 @@ export function registerRoutes(app: FastifyInstance, auth: Authenticators, route
         summary: spec.summary,
         tags: [spec.path.startsWith('/device/') ? 'device' : 'admin'],
         ...(spec.auth === 'none' ? {} : { security: [{ bearer: [] }] }),
+        ...(idempotent && { headers: IdempotencyHeaders }),
         ...(spec.params && { params: spec.params }),
         ...(spec.query && { querystring: spec.query }),
         ...(spec.body && { body: spec.body }),
@@ -59,23 +74,75 @@ export function registerRoutes(app: FastifyInstance, auth: Authenticators, route
       // Authentication comes before parsing and validation: a caller without a valid
       // credential learns nothing about what the endpoint would accept.
       onRequest: async (request) => {
-        if (spec.auth === 'admin') principals.set(request, await authenticateAdmin(auth, request, spec.role));
-        if (spec.auth === 'device') principals.set(request, await authenticateDevice(auth, request));
+        if (spec.auth === 'admin')
+          principals.set(request, await authenticateAdmin(deps.auth, request, spec.role));
+        if (spec.auth === 'device') principals.set(request, await authenticateDevice(deps.auth, request));
       },
       handler: async (request, reply) => {
         const principal = principals.get(request);
-        const result = await handler({
-          params: request.params,
-          query: request.query,
-          body: request.body,
-          request,
-          reply,
-          ...(spec.auth === 'admin' && { admin: principal }),
-          ...(spec.auth === 'device' && { device: principal }),
-        } as never);
-        reply.code(spec.status);
-        return result;
+        const run = async () => {
+          const result = await handler({
+            params: request.params,
+            query: request.query,
+            body: request.body,
+            request,
+            reply,
+            ...(spec.auth === 'admin' && { admin: principal }),
+            ...(spec.auth === 'device' && { device: principal }),
+          } as never);
+          return { status: spec.status, body: result };
+        };
+        const key = request.headers['idempotency-key'];
+        const answer =
+          idempotent && typeof key === 'string'
+            ? await once(deps.idempotencyKeys, (principal as AdminPrincipal).org.id, key, request, run)
+            : await run();
+        reply.code(answer.status);
+        return answer.body;
       },
     });
+  }
+}
+
+const IdempotencyHeaders = z.object({
+  'idempotency-key': z
+    .string()
+    .min(1)
+    .max(255)
+    .optional()
+    .describe('Retries with the same key get the first answer instead of acting twice'),
+});
+
+/** Runs a mutating request at most once per idempotency key; a retry gets the stored answer. */
+async function once(
+  keys: IdempotencyKeysRepository,
+  orgId: string,
+  key: string,
+  request: FastifyRequest,
+  run: () => Promise<{ status: number; body: unknown }>,
+): Promise<{ status: number; body: unknown }> {
+  const claim = await keys.claim(orgId, key, fingerprint(request.method, request.url, request.body));
+  if (claim.kind === 'replay') return { status: claim.status, body: claim.body };
+  if (claim.kind === 'mismatch') {
+    throw new ApiError(
+      'conflict',
+      'this Idempotency-Key was already used for a different request: use a new key',
+    );
+  }
+  if (claim.kind === 'in-progress') {
+    throw new ApiError(
+      'conflict',
+      'a request with this Idempotency-Key is still in progress: retry shortly',
+      undefined,
+      true,
+    );
+  }
+  try {
+    const answer = await run();
+    await keys.complete(orgId, key, answer.status, answer.body);
+    return answer;
+  } catch (error) {
+    await keys.release(orgId, key);
+    throw error;
   }
 }

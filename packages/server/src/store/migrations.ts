@@ -10,7 +10,7 @@ interface Migration {
 export const migrations: readonly Migration[] = [
   {
     version: 1,
-    name: 'orgs, tokens, enrollment, devices, commands',
+    name: 'orgs, tokens, enrollment, devices, commands, idempotency keys',
     sql: /* sql */ `
       CREATE TABLE orgs (
         id uuid PRIMARY KEY,
@@ -103,6 +103,16 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX commands_open ON commands (device_id, id) WHERE status IN ('queued', 'delivered', 'acknowledged');
       CREATE INDEX commands_open_expiry ON commands (expires_at)
         WHERE status IN ('queued', 'delivered', 'acknowledged');
+
+      CREATE TABLE idempotency_keys (
+        org_id uuid NOT NULL REFERENCES orgs (id),
+        key text NOT NULL,
+        request_hash text NOT NULL,
+        status integer,
+        response jsonb,
+        created_at timestamptz NOT NULL DEFAULT now(),
+        PRIMARY KEY (org_id, key)
+      );
     `,
   },
 ];
