@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { type BenchResult, median, round } from './lib/measure.ts';
 
-const cli = fileURLToPath(new URL('../packages/cli/dist/bin.js', import.meta.url));
+const cli = fileURLToPath(new URL('../packages/cli/bin/fleetops.js', import.meta.url));
 const RUNS = 25;
 
 function timeCommand(args: string[]): number {

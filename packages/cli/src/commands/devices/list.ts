@@ -1,0 +1,53 @@
+import { type ManagementMode, type Os, parseDuration } from '@fleetops/protocol';
+import type { Device, DeviceListQuery } from '@fleetops/sdk';
+import type { Handler } from '../../command';
+import { list } from '../../output/view';
+import { deviceListColumns } from './columns';
+
+/** Options of `devices list`. */
+export interface ListDevicesOptions {
+  os?: Os;
+  group?: string;
+  label?: string;
+  model?: string;
+  mode?: ManagementMode;
+  seenWithin?: string;
+  notSeenFor?: string;
+  status: 'active' | 'retired' | 'all';
+  limit?: number;
+}
+
+const PAGE_SIZE = 500;
+
+/** Lists devices matching the filters, fetching pages only as output consumes them. */
+export const handler: Handler<ListDevicesOptions> = async (opts, { client, clock }) => {
+  const fleet = await client();
+  const now = clock().getTime();
+  const ago = (text: string) => new Date(now - parseDuration(text)! * 1000).toISOString();
+  const query: DeviceListQuery = {
+    status: opts.status,
+    os: opts.os,
+    group: opts.group,
+    label: opts.label,
+    model: opts.model,
+    mode: opts.mode,
+    lastSeenAfter: opts.seenWithin && ago(opts.seenWithin),
+    lastSeenBefore: opts.notSeenFor && ago(opts.notSeenFor),
+    limit: Math.min(opts.limit ?? PAGE_SIZE, PAGE_SIZE),
+  };
+  return list(take(fleet.devices.list(query), opts.limit), deviceListColumns, {
+    emptyMessage: 'no devices match',
+  });
+};
+
+async function* take(
+  devices: AsyncIterable<Device>,
+  limit = Number.POSITIVE_INFINITY,
+): AsyncGenerator<Device> {
+  if (limit <= 0) return;
+  let count = 0;
+  for await (const device of devices) {
+    yield device;
+    if (++count >= limit) return;
+  }
+}

@@ -1,0 +1,163 @@
+import { mkdir } from 'node:fs/promises';
+import { homedir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { FleetAuthError } from '@fleetops/sdk';
+import type { RunningServer } from '@fleetops/server';
+import type { RunningFleet } from '@fleetops/simulator';
+import type { Deps, Handler } from '../../command';
+import { CliError, ExitCode } from '../../errors';
+import type { IO } from '../../io';
+import { type Column, record } from '../../output/view';
+import { type FleetProgress, reportFleetProgress, statsLine } from '../fleet-progress';
+
+/** Options of `server start`. */
+export interface StartServerOptions {
+  dataDir?: string;
+  port: number;
+  host: string;
+  databaseUrl?: string;
+  simulate?: number;
+  seed?: number;
+  logLevel: 'silent' | 'error' | 'warn' | 'info' | 'debug';
+}
+
+/** What `server start` prints once it is up. */
+export interface StartedServer {
+  url: string;
+  dataDir: string;
+  database: string;
+  profile: string;
+  simulatedDevices: number;
+}
+
+const PROFILE = 'local';
+
+const columns: Column<StartedServer>[] = [
+  { key: 'url', header: 'URL', value: (s) => s.url },
+  { key: 'dataDir', header: 'Data', value: (s) => s.dataDir },
+  { key: 'database', header: 'Database', value: (s) => s.database },
+  { key: 'profile', header: 'CLI profile', value: (s) => `${s.profile} (current)` },
+  { key: 'simulatedDevices', header: 'Simulated devices', value: (s) => s.simulatedDevices },
+];
+
+/** `$XDG_DATA_HOME/fleetops`, else `~/.local/share/fleetops`. */
+export function defaultDataDir(env: NodeJS.ProcessEnv): string {
+  return join(env.XDG_DATA_HOME || join(homedir(), '.local', 'share'), 'fleetops');
+}
+
+/**
+ * Boots the server in this process, logs the CLI in to it as profile `local`, optionally runs
+ * simulated devices, and stops everything cleanly (fleet first) at SIGINT or SIGTERM.
+ */
+export const handler: Handler<StartServerOptions> = async (opts, deps) => {
+  const { io } = deps;
+  const stopped = deps.untilStopped();
+  const dataDir = resolve(opts.dataDir ?? defaultDataDir(io.env));
+  await mkdir(dataDir, { recursive: true, mode: 0o700 });
+  const { startServer } = await import('@fleetops/server');
+  const server = await startServer({
+    port: opts.port,
+    host: opts.host,
+    dataDir,
+    databaseUrl: opts.databaseUrl,
+    logLevel: opts.logLevel,
+    logStream: io.stderr,
+  }).catch((error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EADDRINUSE') throw error;
+    throw new CliError(
+      `${opts.host}:${opts.port} is already in use`,
+      ExitCode.error,
+      'is a server already running? else pick another --port',
+      error,
+    );
+  });
+  let fleet: SimulatedFleet | undefined;
+  try {
+    deps.config.save(PROFILE, { server: server.url, token: await adminToken(server, deps) });
+    deps.config.use(PROFILE);
+    if (opts.simulate) fleet = await simulate(server, opts.simulate, opts.seed, dataDir, deps);
+    await deps.emit(
+      record<StartedServer>(
+        {
+          url: server.url,
+          dataDir,
+          database: opts.databaseUrl ? 'PostgreSQL (--database-url)' : join(dataDir, 'db'),
+          profile: PROFILE,
+          simulatedDevices: opts.simulate ?? 0,
+        },
+        columns,
+      ),
+    );
+    const hideStatus = await showStatus(server.url, dataDir, fleet, io);
+    const signal = await stopped.finally(hideStatus);
+    io.info(`${signal}: stopping…`);
+  } finally {
+    await fleet?.fleet.stop();
+    await server.close();
+  }
+  io.info('stopped');
+  return { kind: 'none' };
+};
+
+/** The admin token of profile `local`: a new org's first token, the saved one if it still works, or a new one. */
+async function adminToken(server: RunningServer, deps: Deps): Promise<string> {
+  if (server.adminToken) return server.adminToken;
+  const saved = deps.config.get(PROFILE)?.token;
+  if (saved) {
+    try {
+      await (await deps.client({ server: server.url, token: saved })).whoami();
+      return saved;
+    } catch (error) {
+      if (!(error instanceof FleetAuthError)) throw error;
+    }
+  }
+  return server.createAdminToken('local-cli');
+}
+
+interface SimulatedFleet {
+  fleet: RunningFleet;
+  progress: FleetProgress;
+}
+
+/**
+ * Shows that the server runs: a live Ink view at an interactive terminal, plain lines
+ * (and a stats line now and then) otherwise. Returns the function that hides it.
+ */
+async function showStatus(url: string, dataDir: string, simulated: SimulatedFleet | undefined, io: IO) {
+  if (io.isNonInteractiveOrCI() || io.quiet) {
+    io.info(`fleetops server running at ${url}; try: fleetops devices ls`);
+    io.info('press Ctrl-C to stop (data is kept)');
+    return simulated ? simulated.progress.watch(simulated.fleet) : () => {};
+  }
+  const { renderServerStatus } = await import('../../views/server-status');
+  const fleet = simulated?.fleet;
+  const view = renderServerStatus({ url, dataDir, ...(fleet && { stats: () => fleet.stats() }) }, io.stderr);
+  simulated?.progress.logTo((line) => view.log(line));
+  return () => view.stop();
+}
+
+async function simulate(
+  server: RunningServer,
+  devices: number,
+  seed: number | undefined,
+  dataDir: string,
+  { io }: Deps,
+): Promise<SimulatedFleet> {
+  const { startFleet } = await import('@fleetops/simulator');
+  const stateDir = join(dataDir, 'simulator');
+  await mkdir(stateDir, { recursive: true, mode: 0o700 });
+  const enrollment = await server.createEnrollmentToken({ group: 'simulated', expiresInSeconds: 24 * 3600 });
+  const progress = reportFleetProgress(io);
+  io.info(`starting ${devices} simulated devices…`);
+  const fleet = await startFleet({
+    serverUrl: server.url,
+    enrollmentToken: enrollment.token,
+    devices,
+    seed,
+    stateFile: join(stateDir, 'fleet.json'),
+    onEvent: progress.onEvent,
+  });
+  await fleet.ready;
+  io.info(statsLine(fleet.stats()));
+  return { fleet, progress };
+}

@@ -1,0 +1,175 @@
+import type { Command, CreatedEnrollmentToken, Device, EnrollmentToken } from '@fleetops/protocol';
+import { type RunningServer, startServer } from '@fleetops/server';
+import { type RunningFleet, startFleet } from '@fleetops/simulator';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cliEnv, deviceFacts, enrollDevice, runCli, tempDir } from './helpers';
+
+let server: RunningServer;
+let fleet: RunningFleet;
+let configDir: Awaited<ReturnType<typeof tempDir>>;
+let env: NodeJS.ProcessEnv;
+
+const fleetops = (...args: string[]) => runCli(args, env);
+
+beforeAll(async () => {
+  server = await startServer({ port: 0, logLevel: 'silent' });
+  configDir = await tempDir('lock');
+  env = cliEnv(configDir.path, { FLEETOPS_SERVER: server.url, FLEETOPS_TOKEN: server.adminToken! });
+  const enrollment = await server.createEnrollmentToken({ group: 'simulated' });
+  fleet = await startFleet({
+    serverUrl: server.url,
+    enrollmentToken: enrollment.token,
+    devices: 2,
+    pollWaitSeconds: 5,
+  });
+  await fleet.ready;
+});
+
+afterAll(async () => {
+  await fleet?.stop();
+  await server?.close();
+  await configDir?.remove();
+});
+
+describe('lock', () => {
+  it('--wait on a simulated device ends succeeded, exit 0, and the device is locked', async () => {
+    const [device] = fleet.devices();
+    const run = await fleetops('lock', device!.deviceId!, '--message', 'Call IT', '--wait', '-o', 'json');
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    expect(JSON.parse(run.stdout)).toMatchObject({
+      deviceId: device!.deviceId,
+      type: 'lock',
+      status: 'succeeded',
+      params: { message: 'Call IT' },
+    });
+    const after = JSON.parse(
+      (await fleetops('devices', 'get', device!.deviceId!, '-o', 'json')).stdout,
+    ) as Device;
+    expect(after.state.locked).toBe(true);
+  });
+
+  it('without --wait prints the queued command and exits 0', async () => {
+    const [, device] = fleet.devices();
+    const run = await fleetops('lock', device!.deviceId!, '-o', 'json');
+    expect(run.code).toBe(0);
+    const command = JSON.parse(run.stdout) as Command;
+    expect(command).toMatchObject({ deviceId: device!.deviceId, type: 'lock' });
+    expect(run.stderr).toContain(`lock ${command.id} is`);
+  });
+
+  it('--wait on a device that never answers times out: exit 7', async () => {
+    const enrollment = await server.createEnrollmentToken({ group: 'silent' });
+    const silent = await enrollDevice(server.url, enrollment.token, deviceFacts());
+    const run = await fleetops('lock', silent.deviceId, '--wait', '--timeout', '2s');
+    expect(run.code).toBe(7);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toMatch(
+      new RegExp(`^error: timed out after 2s waiting for lock \\S+ on device ${silent.deviceId}`),
+    );
+  });
+
+  it('--wait on a lock the device reports failed: exit 3', async () => {
+    const enrollment = await server.createEnrollmentToken({ group: 'manual' });
+    const device = await enrollDevice(server.url, enrollment.token, deviceFacts());
+    const lock = fleetops('lock', device.deviceId, '--wait', '--timeout', '30s', '-o', 'json');
+    const polled = await devicePoll(device.credential);
+    await deviceReport(device.credential, polled.commands[0]!.id, {
+      status: 'failed',
+      error: 'screen in use',
+    });
+    const run = await lock;
+    expect(run.code).toBe(3);
+    expect(JSON.parse(run.stdout)).toMatchObject({ status: 'failed', error: 'screen in use' });
+    expect(run.stderr).toContain('failed: screen in use');
+  });
+
+  it('-q keeps stderr quiet', async () => {
+    const [device] = fleet.devices();
+    const run = await fleetops('lock', device!.deviceId!, '-q', '-o', 'json');
+    expect(run).toMatchObject({ code: 0, stderr: '' });
+  });
+
+  it('an unknown device exits 1 naming it', async () => {
+    const unknown = '7d1c5d4e-0000-4000-8000-00000000abcd';
+    const run = await fleetops('lock', unknown, '--wait');
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(new RegExp(`^error: device ${unknown} not found`));
+  });
+});
+
+describe('enroll token', () => {
+  let created: CreatedEnrollmentToken;
+
+  it('create prints the token, and with --qr a QR code of the payload after it', async () => {
+    const run = await fleetops(
+      'enroll',
+      'token',
+      'create',
+      '--group',
+      'kiosks',
+      '--mode',
+      'COBO',
+      '--max-uses',
+      '5',
+      '--qr',
+    );
+    expect(run.code).toBe(0);
+    const [table, qr] = splitAtQr(run.stdout);
+    expect(table).toMatch(/│ TOKEN\s+│ \S+/);
+    expect(table).toMatch(/│ GROUP\s+│ kiosks/);
+    expect(qr).toMatch(/[▀▄█]/);
+    expect(qr.trimEnd().split('\n').length).toBeGreaterThan(10);
+  });
+
+  it('create -o json is the created token, and --expires sets its lifetime', async () => {
+    const run = await fleetops('enroll', 'token', 'create', '--expires', '1h', '-o', 'json');
+    created = JSON.parse(run.stdout);
+    expect(created).toMatchObject({
+      group: 'default',
+      mode: 'COPE',
+      status: 'active',
+      payload: { server: server.url },
+    });
+    const lifetime = Date.parse(created.expiresAt) - Date.parse(created.createdAt);
+    expect(Math.round(lifetime / 60_000)).toBe(60);
+  });
+
+  it('ls lists it and revoke revokes it', async () => {
+    const listed = JSON.parse(
+      (await fleetops('enroll', 'token', 'ls', '-o', 'json')).stdout,
+    ) as EnrollmentToken[];
+    expect(listed.map((t) => t.id)).toContain(created.id);
+    const revoked = await fleetops('enroll', 'token', 'revoke', created.id, '-o', 'json');
+    expect(revoked.code).toBe(0);
+    expect(JSON.parse(revoked.stdout)).toMatchObject({ id: created.id, status: 'revoked' });
+  });
+});
+
+/** Long-polls the device API for commands, as an agent does. */
+async function devicePoll(credential: string): Promise<{ commands: { id: string }[] }> {
+  const response = await fetch(`${server.url}/device/v1/commands?wait=20`, {
+    headers: { authorization: `Bearer ${credential}` },
+  });
+  return (await response.json()) as { commands: { id: string }[] };
+}
+
+/** Reports a command's outcome through the device API. */
+async function deviceReport(
+  credential: string,
+  commandId: string,
+  result: { status: string; error?: string },
+) {
+  const response = await fetch(`${server.url}/device/v1/commands/${commandId}/result`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${credential}`, 'content-type': 'application/json' },
+    body: JSON.stringify(result),
+  });
+  expect(response.status).toBe(200);
+}
+
+/** The table part of the output, and the QR code that follows it. */
+function splitAtQr(stdout: string): [string, string] {
+  const end = stdout.lastIndexOf('┘') + 1;
+  return [stdout.slice(0, end), stdout.slice(end)];
+}
