@@ -4,7 +4,12 @@ import { each } from './write';
 
 const tableCell = (cell: Cell): string => (cell === null || cell === undefined ? '' : String(cell));
 
-const style = (color: boolean) => (color ? { head: ['cyan'], border: ['grey'] } : { head: [], border: [] });
+/**
+ * Headers are coloured here rather than by cli-table3's styles, whose colour library
+ * decides on its own (from the process's stdout and CI variables) whether to colour.
+ */
+const noStyle = { head: [], border: [] };
+const header = (text: string, color: boolean) => (color ? `\x1b[36m${text}\x1b[39m` : text);
 
 /** No rule between rows, so a long list stays readable. */
 const compact = { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' };
@@ -16,7 +21,11 @@ export async function formatTable<T>(
   context: CellContext,
   color: boolean,
 ): Promise<{ text: string; rows: number }> {
-  const table = new Table({ head: columns.map((c) => c.header), style: style(color), chars: compact });
+  const table = new Table({
+    head: columns.map((c) => header(c.header, color)),
+    style: noStyle,
+    chars: compact,
+  });
   for await (const item of each(items)) table.push(columns.map((c) => tableCell(c.value(item, context))));
   return { text: `${table.toString()}\n`, rows: table.length };
 }
@@ -28,10 +37,8 @@ export function formatRecordTable<T>(
   context: CellContext,
   color: boolean,
 ): string {
-  const table = new Table({ style: style(color) });
-  for (const column of columns) {
-    const header = color ? `\x1b[36m${column.header}\x1b[39m` : column.header;
-    table.push([header, tableCell(column.value(item, context))]);
-  }
+  const table = new Table({ style: noStyle });
+  for (const column of columns)
+    table.push([header(column.header, color), tableCell(column.value(item, context))]);
   return `${table.toString()}\n`;
 }
