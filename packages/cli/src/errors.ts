@@ -12,7 +12,8 @@ export const ExitCode = {
 } as const;
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
 
-const MEANINGS: Record<ExitCode, string> = {
+/** What each exit code means, for `--help` and the generated docs. */
+export const EXIT_CODE_MEANINGS: Record<ExitCode, string> = {
   0: 'ok',
   1: 'error (API, network, unexpected)',
   2: 'usage error (bad flags or arguments, no credentials)',
@@ -26,7 +27,9 @@ const MEANINGS: Record<ExitCode, string> = {
 
 /** The exit-code table as shown at the end of `fleetops --help`. */
 export function exitCodeHelp(): string {
-  const rows = Object.entries(MEANINGS).map(([code, meaning]) => `  ${code.padStart(2)}  ${meaning}`);
+  const rows = Object.entries(EXIT_CODE_MEANINGS).map(
+    ([code, meaning]) => `  ${code.padStart(2)}  ${meaning}`,
+  );
   return `Exit codes:\n${rows.join('\n')}`;
 }
 
