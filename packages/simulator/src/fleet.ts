@@ -1,6 +1,6 @@
 import { MAX_POLL_WAIT_SECONDS } from '@fleetops/protocol';
+import pLimit from 'p-limit';
 import { type AgentStatus, DeviceAgent } from './agent';
-import { forEachLimited } from './concurrency';
 import type { FleetCounters, FleetEvent } from './events';
 import { generateDevice } from './facts';
 import { createStateSaver, type FleetStateFile, loadFleetState, type StateSaver } from './state-file';
@@ -112,10 +112,9 @@ export async function startFleet(options: FleetOptions): Promise<RunningFleet> {
 
   let stopping = false;
   const ready = (async () => {
-    let joined = 0;
-    await forEachLimited(agents, options.enrollConcurrency ?? DEFAULT_ENROLL_CONCURRENCY, async (agent) => {
-      if (await agent.start()) joined++;
-    });
+    const limit = pLimit(options.enrollConcurrency ?? DEFAULT_ENROLL_CONCURRENCY);
+    const started = await Promise.all(agents.map((agent) => limit(() => agent.start())));
+    const joined = started.filter(Boolean).length;
     await saver?.flush();
     if (stopping) throw new Error('the fleet was stopped before every device was up');
     if (joined < agents.length) {
