@@ -8,6 +8,7 @@ export const groups: Record<string, string> = {
   enroll: 'Enroll devices',
   'enroll token': 'Enrollment tokens: what a device presents to enroll',
   devices: 'Enrolled devices',
+  tokens: 'API tokens for scripts and CI jobs, each with one role',
 };
 
 const MODES = ['COPE', 'COBO', 'BYOD'] as const;
@@ -109,6 +110,32 @@ export const commands = [
     summary: 'Make a saved profile the current one',
     args: [{ name: 'name', description: 'profile name' }],
     load: () => import('./profiles/use'),
+  }),
+  defineCommand({
+    path: 'tokens create',
+    summary: 'Create an API token (the secret is shown once)',
+    options: [
+      { flags: '--name <name>', description: 'what the token is for, e.g. ci-deploy', required: true },
+      {
+        flags: '--role <role>',
+        description: 'viewer (read), auditor, operator (labels, commands) or admin',
+        choices: ['viewer', 'auditor', 'operator', 'admin'],
+        default: 'viewer',
+      },
+    ],
+    load: () => import('./tokens/create'),
+  }),
+  defineCommand({
+    path: 'tokens list',
+    aliases: ['ls'],
+    summary: 'List API tokens',
+    load: () => import('./tokens/list'),
+  }),
+  defineCommand({
+    path: 'tokens revoke',
+    summary: 'Revoke an API token: it stops working at once',
+    args: [{ name: 'id', description: 'token id' }],
+    load: () => import('./tokens/revoke'),
   }),
   defineCommand({
     path: 'enroll token create',
