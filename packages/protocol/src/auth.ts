@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Timestamp, Uuid } from './common';
+import { PlainText, Timestamp, Uuid } from './common';
 
 /** Roles in increasing order of power: each one can do what the ones before it can. */
 export const Role = z.enum(['viewer', 'auditor', 'operator', 'admin']);
@@ -35,7 +35,7 @@ export const ApiToken = z
 export type ApiToken = z.infer<typeof ApiToken>;
 
 export const CreateApiTokenRequest = z.object({
-  name: z.string().min(1).max(100),
+  name: PlainText(100),
   role: Role,
 });
 export type CreateApiTokenRequest = z.infer<typeof CreateApiTokenRequest>;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Timestamp, Uuid } from './common';
+import { MultilineText, Timestamp, Uuid } from './common';
 
 export const CommandStatus = z.enum([
   'queued',
@@ -21,7 +21,7 @@ export const FINAL_COMMAND_STATUSES: readonly CommandStatus[] = [
 ];
 
 export const LockParams = z.object({
-  message: z.string().max(500).optional().describe('Shown on the lock screen'),
+  message: MultilineText(500).optional().describe('Shown on the lock screen'),
 });
 
 /** Each command type with the schema of its parameters. */

@@ -5,6 +5,27 @@ export const Timestamp = z.iso.datetime({ offset: true }).meta({ description: 'R
 
 export const Uuid = z.uuid();
 
+/**
+ * Text that ends up in front of an administrator (a terminal, a spreadsheet): no control
+ * characters, which could rewrite a terminal or hide what is really there.
+ */
+export const PlainText = (max: number) =>
+  z
+    .string()
+    .min(1)
+    .max(max)
+    .regex(/^[^\p{Cc}]*$/u, 'must not contain control characters');
+
+/** Like {@link PlainText}, but lines and tabs are allowed: a message or an error report. */
+export const MultilineText = (max: number) =>
+  z
+    .string()
+    .max(max)
+    .regex(
+      /^[^\x00-\x08\x0b-\x1f\x7f-\x9f]*$/,
+      'must not contain control characters other than newlines and tabs',
+    );
+
 export const Label = z
   .string()
   .min(1)

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { DeviceCommand } from './commands';
-import { Uuid } from './common';
+import { MultilineText, Uuid } from './common';
 import { ConsentGrants, DeviceFacts, DeviceState, InstalledApp, ManagementMode } from './device';
 
 export const MAX_APPS_PER_DEVICE = 2000;
@@ -9,6 +9,10 @@ export const MAX_POLL_WAIT_SECONDS = 30;
 export const EnrollRequest = z.object({
   enrollmentToken: z.string().min(1).max(200),
   facts: DeviceFacts,
+  requestId: z
+    .uuid()
+    .optional()
+    .describe('Chosen by the device and kept across retries: a retried enrollment returns the same device'),
 });
 export type EnrollRequest = z.input<typeof EnrollRequest>;
 
@@ -57,7 +61,7 @@ export type PollResponse = z.infer<typeof PollResponse>;
 /** What the device reports for one command: acknowledged on receipt, then succeeded or failed. */
 export const CommandResultRequest = z.object({
   status: z.enum(['acknowledged', 'succeeded', 'failed']),
-  error: z.string().max(2000).optional(),
+  error: MultilineText(2000).optional(),
   state: DeviceState.optional(),
 });
 export type CommandResultRequest = z.input<typeof CommandResultRequest>;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { GroupName, Label, Timestamp, Uuid } from './common';
+import { GroupName, Label, PlainText, Timestamp, Uuid } from './common';
 
 export const Os = z.enum(['android', 'ios']);
 export type Os = z.infer<typeof Os>;
@@ -14,11 +14,11 @@ export type NetworkType = z.infer<typeof NetworkType>;
 /** What a device reports about itself: the terminal information the seeds list. */
 export const DeviceFacts = z
   .object({
-    model: z.string().min(1).max(128),
-    brand: z.string().min(1).max(64),
+    model: PlainText(128),
+    brand: PlainText(64),
     os: Os,
-    osVersion: z.string().min(1).max(32),
-    serial: z.string().min(1).max(64),
+    osVersion: PlainText(32),
+    serial: PlainText(64),
     imei: z
       .string()
       .regex(/^\d{15}$/, 'an IMEI is 15 digits')
@@ -51,10 +51,10 @@ export type DeviceFactsInput = z.input<typeof DeviceFacts>;
 
 export const InstalledApp = z
   .object({
-    packageId: z.string().min(1).max(255),
-    name: z.string().min(1).max(255),
-    version: z.string().min(1).max(64),
-    installer: z.string().max(255).nullable().default(null),
+    packageId: PlainText(255),
+    name: PlainText(255),
+    version: PlainText(64),
+    installer: PlainText(255).nullable().default(null),
   })
   .meta({ id: 'InstalledApp' });
 export type InstalledApp = z.infer<typeof InstalledApp>;

@@ -34,6 +34,8 @@ export interface RouteSpec {
   body?: z.ZodType;
   status: 200 | 201;
   response: z.ZodType;
+  /** The answer carries a secret shown once: a retry with the same idempotency key does not get it again. */
+  secretInResponse?: boolean;
 }
 
 const route = <const R extends RouteSpec>(r: R): R => r;
@@ -71,6 +73,7 @@ export const adminRoutes = {
     summary: 'Create an API token (the secret is shown once)',
     auth: 'admin',
     role: 'admin',
+    secretInResponse: true,
     body: CreateApiTokenRequest,
     status: 201,
     response: CreatedApiToken,
@@ -101,6 +104,7 @@ export const adminRoutes = {
     summary: 'Create an enrollment token (the secret and its QR payload are shown once)',
     auth: 'admin',
     role: 'admin',
+    secretInResponse: true,
     body: CreateEnrollmentTokenRequest,
     status: 201,
     response: CreatedEnrollmentToken,

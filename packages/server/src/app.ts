@@ -70,6 +70,7 @@ export async function buildApp({ services, logger = false }: AppOptions) {
     transformObject: jsonSchemaTransformObject,
   });
 
+  await services.notifier.start();
   const auth = { admin: services.apiTokens.authenticate, device: services.devices.authenticate };
   registerRoutes(app, { auth, idempotencyKeys: services.idempotencyKeys }, [
     ...tokenRoutes(services),

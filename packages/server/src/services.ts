@@ -22,7 +22,7 @@ export function createServices(
     devices: createDevicesRepository(db),
     commands: createCommandsRepository(db),
     idempotencyKeys: createIdempotencyKeysRepository(db),
-    notifier: new CommandNotifier(),
+    notifier: new CommandNotifier(db.notifications),
     publicUrl: options.publicUrl,
     checkInIntervalSeconds: options.checkInIntervalSeconds ?? DEFAULT_CHECK_IN_INTERVAL_SECONDS,
   };

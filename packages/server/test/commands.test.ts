@@ -106,6 +106,25 @@ describeStores('commands', (server) => {
     expect(row!.status).toBe('expired');
   });
 
+  it('tells a device reporting on an expired or canceled command not to execute it', async () => {
+    const { org, deviceId, credential, send, status } = await lockedDevice(server);
+    const expiring = await (await send({ type: 'lock', ttlSeconds: 10 })).json();
+    await (await deviceApi(server, credential, '/device/v1/commands')).json();
+    await server.db.query("UPDATE commands SET expires_at = now() - interval '1 second' WHERE id = $1", [
+      expiring.id,
+    ]);
+    const late = await deviceApi(server, credential, `/device/v1/commands/${expiring.id}/result`, {
+      status: 'acknowledged',
+    });
+    expect(late.status).toBe(409);
+    expect((await late.json()).error.message).toContain('has expired: do not execute it');
+    expect((await status(expiring.id)).status).toBe('expired');
+
+    const canceled = await (await send()).json();
+    await server.api(org.tokens.admin, `/v1/devices/${deviceId}/retire`, { method: 'POST' });
+    expect((await status(canceled.id)).status).toBe('canceled');
+  });
+
   it('lists a device’s commands newest first and refuses unknown command types by field', async () => {
     const { org, deviceId, send } = await lockedDevice(server);
     const first = await (await send()).json();

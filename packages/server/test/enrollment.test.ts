@@ -97,6 +97,25 @@ describeStores('enrollment', (server) => {
     await enroll(server, secret);
   });
 
+  it('returns the same device to a retried enrollment, with a new credential and no extra use', async () => {
+    const org = await server.newOrg();
+    const secret = await org.enrollmentToken({ maxUses: 2 });
+    const requestId = '01900000-0000-7000-8000-00000000e001';
+    const sameFacts = facts();
+    const first = await (await enrollRaw(secret, { facts: sameFacts, requestId })).json();
+    const retry = await enrollRaw(secret, { facts: sameFacts, requestId });
+    expect(retry.status).toBe(201);
+    const second = await retry.json();
+    expect(second.deviceId).toBe(first.deviceId);
+    expect(second.credential).not.toBe(first.credential);
+    expect((await deviceApi(server, second.credential, '/device/v1/checkin', {})).status).toBe(200);
+    expect((await deviceApi(server, first.credential, '/device/v1/checkin', {})).status).toBe(401);
+    const tokens = await (await server.api(org.tokens.viewer, '/v1/enrollment-tokens')).json();
+    expect(tokens.data[0].uses).toBe(1);
+    const devices = await (await server.api(org.tokens.viewer, '/v1/devices')).json();
+    expect(devices.data).toHaveLength(1);
+  });
+
   it('rejects a wrong device credential', async () => {
     const response = await deviceApi(server, 'fo_dev_wrong', '/device/v1/checkin', {});
     expect(response.status).toBe(401);

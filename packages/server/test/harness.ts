@@ -17,7 +17,9 @@ export const STORES = [
 ] as const;
 
 /** A PostgreSQL schema of its own per test file, so files never see each other's rows. */
-async function openIsolatedPostgres(baseUrl: string): Promise<{ db: Db; drop: () => Promise<void> }> {
+export async function openIsolatedPostgres(
+  baseUrl: string,
+): Promise<{ db: Db; url: string; drop: () => Promise<void> }> {
   const schema = `test_${randomBytes(6).toString('hex')}`;
   const admin = new pg.Client({ connectionString: baseUrl });
   await admin.connect();
@@ -27,6 +29,7 @@ async function openIsolatedPostgres(baseUrl: string): Promise<{ db: Db; drop: ()
   const db = await openPostgres(url.toString());
   return {
     db,
+    url: url.toString(),
     drop: async () => {
       await admin.query(`DROP SCHEMA ${schema} CASCADE`);
       await admin.end();

@@ -1,7 +1,7 @@
 import { adminRoutes, deviceRoutes } from '@fleetops/protocol';
 import { expect, it } from 'vitest';
 import { BODY_LIMIT_BYTES } from '../src/app';
-import { describeStores } from './harness';
+import { describeStores, enroll } from './harness';
 
 describeStores('http', (server) => {
   it('answers malformed JSON with 400 and the one error shape', async () => {
@@ -39,24 +39,45 @@ describeStores('http', (server) => {
 
   it('answers a retried mutation with the first answer instead of acting twice', async () => {
     const org = await server.newOrg();
-    const create = (key: string, name = 'deploy-bot') =>
-      server.api(org.tokens.admin, '/v1/tokens', {
+    const { deviceId } = await enroll(server, await org.enrollmentToken());
+    const lock = (key: string, token = org.tokens.operator, message = 'lost') =>
+      server.api(token, `/v1/devices/${deviceId}/commands`, {
         method: 'POST',
-        body: { name, role: 'viewer' },
+        body: { type: 'lock', params: { message } },
         headers: { 'idempotency-key': key },
       });
-    const first = await create('retry-1');
-    const again = await create('retry-1');
-    expect(first.status).toBe(201);
-    expect(again.status).toBe(201);
-    const [a, b] = [await first.json(), await again.json()];
-    expect(b).toEqual(a);
-    const tokens = await (await server.api(org.tokens.admin, '/v1/tokens?limit=100')).json();
-    expect(tokens.data.filter((t: { name: string }) => t.name === 'deploy-bot')).toHaveLength(1);
+    const first = await lock('retry-1');
+    const again = await lock('retry-1');
+    expect([first.status, again.status]).toEqual([201, 201]);
+    expect(await again.json()).toEqual(await first.json());
+    const commands = await (await server.api(org.tokens.viewer, `/v1/devices/${deviceId}/commands`)).json();
+    expect(commands.data).toHaveLength(1);
 
-    const reused = await create('retry-1', 'other-bot');
+    const reused = await lock('retry-1', org.tokens.operator, 'stolen');
     expect(reused.status).toBe(409);
     expect((await reused.json()).error.message).toContain('already used for a different request');
+    const otherToken = await lock('retry-1', org.tokens.admin);
+    expect(otherToken.status).toBe(409);
+  });
+
+  it('never hands a secret out twice: a retried token creation says what it created instead', async () => {
+    const org = await server.newOrg();
+    const create = () =>
+      server.api(org.tokens.admin, '/v1/tokens', {
+        method: 'POST',
+        body: { name: 'deploy-bot', role: 'viewer' },
+        headers: { 'idempotency-key': 'create-bot' },
+      });
+    const first = await (await create()).json();
+    const retry = await create();
+    expect(retry.status).toBe(409);
+    const body = await retry.json();
+    expect(body.error.message).toContain(`already created ${first.id}`);
+    expect(JSON.stringify(body)).not.toContain(first.token);
+    const stored = await server.db.query<{ response: unknown }>('SELECT response FROM idempotency_keys');
+    expect(JSON.stringify(stored)).not.toContain(first.token);
+    const tokens = await (await server.api(org.tokens.admin, '/v1/tokens?limit=100')).json();
+    expect(tokens.data.filter((t: { name: string }) => t.name === 'deploy-bot')).toHaveLength(1);
   });
 
   it('lets a mutation that failed be retried with the same key', async () => {

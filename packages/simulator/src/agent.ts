@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { CheckInRequest, CommandResultRequest, DeviceState } from '@fleetops/protocol';
 import { CommandLedger } from './command-ledger';
 import { type CommandOutcome, executeCommand } from './commands';
@@ -157,9 +158,11 @@ export class DeviceAgent {
   }
 
   private async enroll(): Promise<void> {
+    // The same id on every retry: if an answer is lost, the server returns the same device.
+    const requestId = randomUUID();
     const answer = await this.withRetry('enroll', () =>
       this.transport.enroll(
-        { enrollmentToken: this.enrollmentToken, facts: this.device.facts },
+        { enrollmentToken: this.enrollmentToken, facts: this.device.facts, requestId },
         this.controller.signal,
       ),
     );

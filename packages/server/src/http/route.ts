@@ -95,7 +95,7 @@ export function registerRoutes(
         const key = request.headers['idempotency-key'];
         const answer =
           idempotent && typeof key === 'string'
-            ? await once(deps.idempotencyKeys, (principal as AdminPrincipal).org.id, key, request, run)
+            ? await once(deps.idempotencyKeys, spec, principal as AdminPrincipal, key, request, run)
             : await run();
         reply.code(answer.status);
         return answer.body;
@@ -113,16 +113,30 @@ const IdempotencyHeaders = z.object({
     .describe('Retries with the same key get the first answer instead of acting twice'),
 });
 
-/** Runs a mutating request at most once per idempotency key; a retry gets the stored answer. */
+/**
+ * Runs a mutating request at most once per idempotency key; a retry gets the stored answer.
+ * An answer that carries a secret is not stored: its retry is told what was created instead.
+ */
 async function once(
   keys: IdempotencyKeysRepository,
-  orgId: string,
+  spec: RouteSpec,
+  principal: AdminPrincipal,
   key: string,
   request: FastifyRequest,
   run: () => Promise<{ status: number; body: unknown }>,
 ): Promise<{ status: number; body: unknown }> {
-  const claim = await keys.claim(orgId, key, fingerprint(request.method, request.url, request.body));
-  if (claim.kind === 'replay') return { status: claim.status, body: claim.body };
+  const orgId = principal.org.id;
+  const requestHash = fingerprint(principal.token.id, request.method, request.url, request.body);
+  const claim = await keys.claim(orgId, key, requestHash);
+  if (claim.kind === 'replay') {
+    if (!spec.secretInResponse) return { status: claim.status, body: claim.body };
+    const { id } = claim.body as { id: string };
+    throw new ApiError(
+      'conflict',
+      `this request already created ${id}; its secret was shown once and is not kept: revoke it and create another`,
+      { id },
+    );
+  }
   if (claim.kind === 'mismatch') {
     throw new ApiError(
       'conflict',
@@ -137,12 +151,18 @@ async function once(
       true,
     );
   }
+  let answer: { status: number; body: unknown };
   try {
-    const answer = await run();
-    await keys.complete(orgId, key, answer.status, answer.body);
-    return answer;
+    answer = await run();
   } catch (error) {
     await keys.release(orgId, key);
     throw error;
   }
+  const stored = spec.secretInResponse ? { id: (answer.body as { id: string }).id } : answer.body;
+  // The work is done: failing to remember the answer must not fail the request. The claim
+  // then lapses after its lease, and a later retry runs again.
+  await keys
+    .complete(orgId, key, answer.status, stored)
+    .catch((err) => request.log.error({ err }, 'idempotency key not saved'));
+  return answer;
 }

@@ -7,6 +7,7 @@ import type {
   PageOf,
   SendCommandRequest,
 } from '@fleetops/protocol';
+import { FINAL_COMMAND_STATUSES } from '@fleetops/protocol';
 import type { z } from 'zod';
 import { ApiError, notFound } from '../errors';
 import { decodeCursor, toPage } from '../store/cursor';
@@ -28,6 +29,8 @@ interface CommandRow {
   completed_at: Date | null;
   expires_at: Date;
 }
+
+const isFinal = (status: CommandStatus) => FINAL_COMMAND_STATUSES.includes(status);
 
 const toCommand = (row: CommandRow): Command => ({
   id: row.id,
@@ -166,15 +169,25 @@ export function createCommandsRepository(db: Queryable) {
         `UPDATE commands SET status = $3, error = $4,
            acknowledged_at = CASE WHEN $3 = 'acknowledged' THEN now() ELSE acknowledged_at END,
            completed_at = CASE WHEN $3 IN ('succeeded', 'failed') THEN now() ELSE completed_at END
-         WHERE device_id = $1 AND id = $2 AND status = ANY($5::text[]) RETURNING id`,
+         WHERE device_id = $1 AND id = $2 AND status = ANY($5::text[]) AND expires_at > now() RETURNING id`,
         [deviceId, id, result.status, result.error ?? null, REPORTABLE_FROM[result.status]],
       );
       if (updated.length > 0) return;
-      const existing = await one(db, 'SELECT 1 FROM commands WHERE device_id = $1 AND id = $2', [
-        deviceId,
-        id,
-      ]);
+      const existing = await one<{ status: CommandStatus; expired: boolean }>(
+        db,
+        'SELECT status, expires_at <= now() AS expired FROM commands WHERE device_id = $1 AND id = $2',
+        [deviceId, id],
+      );
       if (!existing) throw notFound('command', id);
+      // A command that ran out of time or was called off must not run: the device is told so.
+      if (
+        existing.status === 'canceled' ||
+        existing.status === 'expired' ||
+        (existing.expired && !isFinal(existing.status))
+      ) {
+        const why = existing.status === 'canceled' ? 'was canceled' : 'has expired';
+        throw new ApiError('conflict', `command ${id} ${why}: do not execute it`);
+      }
     },
   };
 }

@@ -105,24 +105,51 @@ export function createDevicesRepository(db: Db) {
         group: string;
         mode: ManagementMode;
         facts: DeviceFacts;
+        requestId: string | null;
       },
     ): Promise<{ device: Device; credential: string }> {
       const credential = newSecret(SECRET_PREFIX.deviceCredential);
       const row = await one<DeviceRow>(
         q,
-        `INSERT INTO devices (id, org_id, group_name, mode, enrollment_token_id, credential_hash, facts)
-         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING ${DEVICE_COLUMNS}`,
+        `INSERT INTO devices (id, org_id, group_name, mode, enrollment_token_id, enrollment_request_id,
+           credential_hash, facts)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING ${DEVICE_COLUMNS}`,
         [
           uuidv7(),
           input.orgId,
           input.group,
           input.mode,
           input.enrollmentTokenId,
+          input.requestId,
           hashSecret(credential),
           input.facts,
         ],
       );
       return { device: toDevice(row!), credential };
+    },
+
+    /**
+     * The device an earlier try of this enrollment created, if its answer was lost: it gets a
+     * new credential (the first one was never seen) and no further use of the token is counted.
+     */
+    async resumeEnrollment(
+      q: Queryable,
+      enrollmentToken: string,
+      requestId: string,
+    ): Promise<{ device: Device; credential: string } | undefined> {
+      const credential = newSecret(SECRET_PREFIX.deviceCredential);
+      const row = await one<DeviceRow>(
+        q,
+        `UPDATE devices d SET credential_hash = $3
+         FROM enrollment_tokens t
+         WHERE t.secret_hash = $1 AND d.enrollment_token_id = t.id AND d.enrollment_request_id = $2
+           AND d.status = 'active'
+         RETURNING ${DEVICE_COLUMNS.split(', ')
+           .map((column) => `d.${column.trim()}`)
+           .join(', ')}`,
+        [hashSecret(enrollmentToken), requestId, hashSecret(credential)],
+      );
+      return row && { device: toDevice(row), credential };
     },
 
     async list(orgId: string, query: ListQuery): Promise<PageOf<Device>> {

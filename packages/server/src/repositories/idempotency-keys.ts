@@ -4,16 +4,19 @@ import { one, type Queryable } from '../store/db';
 /** How long a key is remembered: a client retrying later than this makes a new request. */
 export const IDEMPOTENCY_KEY_TTL_HOURS = 24;
 
+/** A claim whose request never finished (the server stopped mid-way) can be taken again after this. */
+export const IN_PROGRESS_LEASE_SECONDS = 300;
+
 export type IdempotencyClaim =
   | { kind: 'fresh' }
   | { kind: 'replay'; status: number; body: unknown }
   | { kind: 'in-progress' }
   | { kind: 'mismatch' };
 
-/** A request's identity under its key: the same key must come with the same request. */
-export function fingerprint(method: string, url: string, body: unknown): string {
+/** A request's identity under its key: the same key must come from the same token with the same request. */
+export function fingerprint(tokenId: string, method: string, url: string, body: unknown): string {
   return createHash('sha256')
-    .update(`${method} ${url}\n${JSON.stringify(body ?? null)}`)
+    .update(`${tokenId} ${method} ${url}\n${JSON.stringify(body ?? null)}`)
     .digest('hex');
 }
 
@@ -30,8 +33,9 @@ export function createIdempotencyKeysRepository(db: Queryable) {
          ON CONFLICT (org_id, key) DO UPDATE SET request_hash = excluded.request_hash, status = NULL,
            response = NULL, created_at = now()
            WHERE idempotency_keys.created_at < now() - make_interval(hours => $4)
+              OR (idempotency_keys.status IS NULL AND idempotency_keys.created_at < now() - make_interval(secs => $5))
          RETURNING key`,
-        [orgId, key, requestHash, IDEMPOTENCY_KEY_TTL_HOURS],
+        [orgId, key, requestHash, IDEMPOTENCY_KEY_TTL_HOURS, IN_PROGRESS_LEASE_SECONDS],
       );
       if (claimed.length > 0) return { kind: 'fresh' };
       const existing = await one<{ request_hash: string; status: number | null; response: unknown }>(

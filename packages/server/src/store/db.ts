@@ -3,8 +3,17 @@ export interface Queryable {
   query<Row = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<Row[]>;
 }
 
+/** Messages between the server processes that share a database (PostgreSQL LISTEN/NOTIFY). */
+export interface Notifications {
+  /** Calls `onPayload` for every message on `channel`; resolves once listening. */
+  listen(channel: string, onPayload: (payload: string) => void): Promise<void>;
+  notify(channel: string, payload: string): Promise<void>;
+}
+
 export interface Db extends Queryable {
   readonly dialect: 'pglite' | 'postgres';
+  /** Present when other processes may share the store; absent for the embedded database. */
+  readonly notifications?: Notifications;
   /** Runs `fn` in one transaction: committed when it resolves, rolled back when it throws. */
   transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
   /** Runs a script of several statements (migrations). */

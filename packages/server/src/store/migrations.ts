@@ -54,6 +54,7 @@ export const migrations: readonly Migration[] = [
         labels text[] NOT NULL DEFAULT '{}',
         mode text NOT NULL,
         enrollment_token_id uuid REFERENCES enrollment_tokens (id),
+        enrollment_request_id uuid,
         credential_hash text NOT NULL UNIQUE,
         facts jsonb NOT NULL,
         os text GENERATED ALWAYS AS (facts ->> 'os') STORED,
@@ -71,6 +72,7 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX devices_org_group ON devices (org_id, group_name, id);
       CREATE INDEX devices_org_serial ON devices (org_id, serial);
       CREATE INDEX devices_labels ON devices USING gin (labels);
+      CREATE UNIQUE INDEX devices_enrollment_request ON devices (enrollment_token_id, enrollment_request_id);
 
       CREATE TABLE device_apps (
         device_id uuid NOT NULL REFERENCES devices (id) ON DELETE CASCADE,

@@ -5,7 +5,7 @@ import type { Services } from '../../services';
 export const commandRoutes = ({ commands, devices, notifier }: Services) => [
   defineRoute(adminRoutes.sendDeviceCommand, async ({ admin, params, body }) => {
     const command = await commands.create(admin.org.id, params.id, body, admin.token.name);
-    notifier.notify(command.deviceId);
+    await notifier.notify(command.deviceId);
     return command;
   }),
   defineRoute(adminRoutes.listDeviceCommands, async ({ admin, params, query }) => {

@@ -1,22 +1,35 @@
-import { deviceRoutes as routes } from '@fleetops/protocol';
+import { type EnrollRequest, deviceRoutes as routes } from '@fleetops/protocol';
+import type { z } from 'zod';
 import { defineRoute } from '../../http/route';
 import type { Services } from '../../services';
+import type { Queryable } from '../../store/db';
+
+/** Enrolls a device, or returns the one an earlier try of the same request created. */
+async function enrollOrResume(svc: Services, tx: Queryable, body: z.output<typeof EnrollRequest>) {
+  const resumed = body.requestId
+    ? await svc.devices.resumeEnrollment(tx, body.enrollmentToken, body.requestId)
+    : undefined;
+  if (resumed) return resumed;
+  const token = await svc.enrollmentTokens.consume(tx, body.enrollmentToken);
+  return svc.devices.enroll(tx, {
+    orgId: token.orgId,
+    enrollmentTokenId: token.id,
+    group: token.group,
+    mode: token.mode,
+    facts: body.facts,
+    requestId: body.requestId ?? null,
+  });
+}
 
 /** The device API: enrollment, check-in, long-polled commands and their results. */
 export const deviceApiRoutes = (svc: Services, shutdown: AbortSignal) => [
   defineRoute(routes.enroll, async ({ body }) => {
     const { device, credential, org } = await svc.db.transaction(async (tx) => {
-      const token = await svc.enrollmentTokens.consume(tx, body.enrollmentToken);
-      const enrolled = await svc.devices.enroll(tx, {
-        orgId: token.orgId,
-        enrollmentTokenId: token.id,
-        group: token.group,
-        mode: token.mode,
-        facts: body.facts,
-      });
-      const org = await tx.query<{ id: string; name: string }>('SELECT id, name FROM orgs WHERE id = $1', [
-        token.orgId,
-      ]);
+      const enrolled = await enrollOrResume(svc, tx, body);
+      const org = await tx.query<{ id: string; name: string }>(
+        'SELECT o.id, o.name FROM orgs o JOIN devices d ON d.org_id = o.id WHERE d.id = $1',
+        [enrolled.device.id],
+      );
       return { ...enrolled, org: org[0]! };
     });
     return {
@@ -38,14 +51,19 @@ export const deviceApiRoutes = (svc: Services, shutdown: AbortSignal) => [
 
   defineRoute(routes.poll, async ({ device, query, reply }) => {
     await svc.devices.touch(device.id);
-    let commands = await svc.commands.deliver(device.id);
-    if (commands.length === 0 && query.wait > 0 && !shutdown.aborted) {
-      const gone = new AbortController();
-      reply.raw.once('close', () => gone.abort());
-      await svc.notifier.wait(device.id, query.wait * 1000, AbortSignal.any([gone.signal, shutdown]));
-      if (!gone.signal.aborted) commands = await svc.commands.deliver(device.id);
+    const waiter = svc.notifier.listen(device.id);
+    try {
+      let commands = await svc.commands.deliver(device.id);
+      if (commands.length === 0 && query.wait > 0 && !shutdown.aborted) {
+        const gone = new AbortController();
+        reply.raw.once('close', () => gone.abort());
+        await waiter.wait(query.wait * 1000, AbortSignal.any([gone.signal, shutdown]));
+        if (!gone.signal.aborted) commands = await svc.commands.deliver(device.id);
+      }
+      return { commands };
+    } finally {
+      waiter.dispose();
     }
-    return { commands };
   }),
 
   defineRoute(routes.reportResult, async ({ device, params, body }) => {
