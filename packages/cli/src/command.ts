@@ -7,6 +7,8 @@ import type { CommandResult, OutputFormat } from './output/view';
 export interface GlobalOptions {
   profile?: string;
   server?: string;
+  /** Whether `server` came from `FLEETOPS_SERVER` rather than `--server`, for messages. */
+  serverFromEnv?: boolean;
   token?: string;
   output: OutputFormat;
   color: boolean;

@@ -54,4 +54,20 @@ describe('resolveCredentials', () => {
     expect(() => resolveCredentials({}, store({}))).toThrow(UsageError);
     expect(() => resolveCredentials({ profile: 'nope' }, profiles)).toThrow('no profile named "nope"');
   });
+
+  it.each([
+    [{ server: 'fleet.example.com', token: 't' }, '--server: "fleet.example.com" is not an http(s) URL'],
+    [
+      { server: 'ftp://fleet.example.com', serverFromEnv: true },
+      'FLEETOPS_SERVER: "ftp://fleet.example.com" is not',
+    ],
+    [{ profile: 'broken' }, 'profile "broken": "localhost:8420" is not an http(s) URL'],
+  ])(
+    'a server that is not an http(s) URL is a usage error naming where it came from: %j',
+    (globals, message) => {
+      const withBroken = store({ work, broken: { server: 'localhost:8420', token: 'fo_b' } }, 'work');
+      expect(() => resolveCredentials(globals, withBroken)).toThrow(UsageError);
+      expect(() => resolveCredentials(globals, withBroken)).toThrow(message);
+    },
+  );
 });

@@ -1,3 +1,5 @@
+import { printable } from './output/printable';
+
 /** Exit codes a script can branch on; the only place they are defined. */
 export const ExitCode = {
   ok: 0,
@@ -64,14 +66,15 @@ export interface ReportOptions {
 
 /**
  * Writes `error` to `stderr` and returns its exit code: a {@link CliError} is one line
- * (and a hint); anything else is a bug, shown with its stack under `--verbose`.
+ * (and a hint); anything else is a bug, shown with its stack under `--verbose`. Messages may
+ * quote a server or a device, so their control characters are shown, not sent.
  */
 export function reportError(error: unknown, stderr: NodeJS.WritableStream, options: ReportOptions): ExitCode {
   const label = options.color ? '\x1b[31merror:\x1b[39m' : 'error:';
   const known = error instanceof CliError;
   const message = error instanceof Error ? error.message : String(error);
-  stderr.write(`${label} ${message}\n`);
-  if (known && error.hint) stderr.write(`hint: ${error.hint}\n`);
+  stderr.write(`${label} ${printable(message)}\n`);
+  if (known && error.hint) stderr.write(`hint: ${printable(error.hint)}\n`);
   if (options.verbose && error instanceof Error) {
     const traced = known && error.cause instanceof Error ? error.cause : error;
     if (traced.stack) stderr.write(`${traced.stack}\n`);

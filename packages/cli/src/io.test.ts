@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { memoryStreams } from '../test/memory-io';
-import { colorEnabled, isCI, isInteractive, isNonInteractiveOrCI } from './io';
+import { colorEnabled, createIO, isCI, isInteractive, isNonInteractiveOrCI } from './io';
 
 describe('terminal detection', () => {
   it('is interactive only when stdin and stdout are terminals', () => {
@@ -24,5 +24,15 @@ describe('terminal detection', () => {
     expect(colorEnabled({ isTTY: true }, {}, true)).toBe(false);
     expect(colorEnabled({ isTTY: false }, { FORCE_COLOR: '1' })).toBe(true);
     expect(colorEnabled({ isTTY: true }, { FORCE_COLOR: '0' })).toBe(false);
+  });
+});
+
+describe('messages on stderr', () => {
+  it('show control characters in quoted text instead of sending them to the terminal', () => {
+    const { streams, stderr } = memoryStreams();
+    const io = createIO(streams);
+    io.info('device 1: lock failed: \x1b]0;owned\x07');
+    io.warn('lock failed: \x1b[2Jgone');
+    expect(stderr.text).toBe('device 1: lock failed: ^[]0;owned^G\nwarning: lock failed: ^[[2Jgone\n');
   });
 });

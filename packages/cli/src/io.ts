@@ -1,4 +1,5 @@
 import type { Readable, Writable } from 'node:stream';
+import { printable } from './output/printable';
 
 /** The streams and environment a command runs against; tests pass their own. */
 export interface Streams {
@@ -57,9 +58,9 @@ export interface IO {
   readonly stderrColor: boolean;
   /** Whether `--quiet` asked for no progress or hints. */
   readonly quiet: boolean;
-  /** A line for people (progress, hints) on stderr; silent with `--quiet`. */
+  /** A line for people (progress, hints) on stderr; silent with `--quiet`. Control characters are shown, not sent. */
   info(line: string): void;
-  /** A warning line on stderr, shown even with `--quiet`. */
+  /** A warning line on stderr, shown even with `--quiet`. Control characters are shown, not sent. */
   warn(line: string): void;
 }
 
@@ -84,10 +85,10 @@ export function createIO(streams: Streams = process, options: IOOptions = {}): I
     stderrColor,
     quiet,
     info(line) {
-      if (!quiet) streams.stderr.write(`${line}\n`);
+      if (!quiet) streams.stderr.write(`${printable(line)}\n`);
     },
     warn(line) {
-      streams.stderr.write(`${stderrColor ? '\x1b[33mwarning:\x1b[39m' : 'warning:'} ${line}\n`);
+      streams.stderr.write(`${stderrColor ? '\x1b[33mwarning:\x1b[39m' : 'warning:'} ${printable(line)}\n`);
     },
   };
 }

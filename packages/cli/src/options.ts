@@ -42,3 +42,16 @@ export function duration(value: string): string {
   }
   return value.trim();
 }
+
+/** Whether `value` is an http or https URL. */
+export function isHttpUrl(value: string): boolean {
+  const protocol = URL.canParse(value) ? new URL(value).protocol : undefined;
+  return protocol === 'http:' || protocol === 'https:';
+}
+
+/** Parses an http(s) URL, without a trailing slash. */
+export function httpUrl(value: string): string {
+  if (!isHttpUrl(value))
+    throw new InvalidArgumentError('expected an http(s) URL such as https://fleet.example.com');
+  return value.replace(/\/+$/, '');
+}

@@ -63,7 +63,8 @@ function addCommand(program: Command, spec: CommandSpec, run: Runner) {
   command.action(async (...params: unknown[]) => {
     const self = params.at(-1) as Command;
     const positional = Object.fromEntries((spec.args ?? []).map((a, i) => [a.name, params[i]]));
-    const opts = { ...self.optsWithGlobals<GlobalOptions>(), ...positional };
+    const serverFromEnv = self.getOptionValueSourceWithGlobals('server') === 'env';
+    const opts = { ...self.optsWithGlobals<GlobalOptions>(), serverFromEnv, ...positional };
     await run(spec, opts);
   });
 }

@@ -19,14 +19,7 @@ const LOGIN_HINT = 'check the token, or log in again: fleetops login --server UR
 export function explainSdkError(error: unknown, server: string | undefined): unknown {
   if (!(error instanceof FleetError)) return error;
   const where = server ?? 'the server';
-  if (error instanceof FleetNetworkError) {
-    return new CliError(
-      `cannot reach ${where}: is the server running? (fleetops server start)`,
-      ExitCode.error,
-      undefined,
-      error,
-    );
-  }
+  if (error instanceof FleetNetworkError) return explainNetworkError(error, where);
   if (error instanceof FleetTimeoutError) {
     return new CliError(
       `${where} did not answer in time: ${error.message}`,
@@ -50,6 +43,55 @@ export function explainSdkError(error: unknown, server: string | undefined): unk
     );
   }
   return new CliError(error.message, ExitCode.error, undefined, error);
+}
+
+/** Network error codes of a failed name lookup. */
+const DNS_CODES = new Set(['ENOTFOUND', 'EAI_AGAIN']);
+/** Network error codes of a failed TLS handshake or certificate check. */
+const TLS_CODE = /^(ERR_TLS_|ERR_SSL_|UNABLE_TO_|EPROTO$)|CERT/;
+
+/**
+ * One line with the reason the SDK gave (its message is already redacted), and a hint that
+ * fits the reason: start the local server only when a local one refused the connection.
+ */
+function explainNetworkError(error: FleetNetworkError, where: string): CliError {
+  const reason = networkReason(error);
+  const codes = errorCodes(error.cause);
+  if (codes.some((code) => TLS_CODE.test(code))) {
+    return new CliError(
+      `TLS problem talking to ${where}: ${reason}`,
+      ExitCode.error,
+      "check the server's certificate, and that it speaks HTTPS (else use an http:// URL)",
+      error,
+    );
+  }
+  const hint = codes.some((code) => DNS_CODES.has(code))
+    ? 'check the server URL: its host name does not resolve (--server, FLEETOPS_SERVER or the profile)'
+    : codes.includes('ECONNREFUSED') && isLoopback(where)
+      ? 'is the server running? (fleetops server start)'
+      : undefined;
+  return new CliError(`cannot reach ${where}: ${reason}`, ExitCode.error, hint, error);
+}
+
+/** The SDK's reason without the request and URL it starts with, e.g. `connect ECONNREFUSED 127.0.0.1:8420`. */
+function networkReason(error: FleetNetworkError): string {
+  const reason = / could not reach \S+: (.*)$/s.exec(error.message)?.[1] ?? error.message;
+  return reason.replace(/^fetch failed: /, '');
+}
+
+/** The `code`s of an error, its causes, and the errors an `AggregateError` gathers. */
+function errorCodes(error: unknown, depth = 0): string[] {
+  if (!(error instanceof Error) || depth > 5) return [];
+  const own = 'code' in error && typeof error.code === 'string' ? [error.code] : [];
+  const gathered =
+    error instanceof AggregateError ? error.errors.flatMap((e) => errorCodes(e, depth + 1)) : [];
+  return [...own, ...errorCodes(error.cause, depth + 1), ...gathered];
+}
+
+/** Whether `url` names this machine (localhost, 127.0.0.0/8, ::1). */
+function isLoopback(url: string): boolean {
+  const host = URL.canParse(url) ? new URL(url).hostname.replace(/^\[|\]$/g, '') : '';
+  return host === 'localhost' || host.endsWith('.localhost') || host === '::1' || /^127\./.test(host);
 }
 
 /** `subject not found (…)` for a 404, e.g. `device 9d1…-… not found`; other errors are unchanged. */

@@ -1,8 +1,14 @@
 import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { DeviceFactsInput, EnrollResponse } from '@fleetops/protocol';
+import type {
+  CommandResultRequest,
+  DeviceFactsInput,
+  EnrollResponse,
+  PollResponse,
+} from '@fleetops/protocol';
 
 /** The built CLI, as users run it. */
 export const BIN = new URL('../dist/bin.js', import.meta.url).pathname;
@@ -88,6 +94,30 @@ export async function enrollDevice(
   return (await response.json()) as EnrollResponse;
 }
 
+/** Long-polls the device API for commands, as an agent does. */
+export async function pollCommands(serverUrl: string, credential: string): Promise<PollResponse> {
+  const response = await fetch(`${serverUrl}/device/v1/commands?wait=20`, {
+    headers: { authorization: `Bearer ${credential}` },
+  });
+  if (!response.ok) throw new Error(`poll failed: ${response.status} ${await response.text()}`);
+  return (await response.json()) as PollResponse;
+}
+
+/** Reports a command's outcome through the device API, as an agent does. */
+export async function reportCommand(
+  serverUrl: string,
+  credential: string,
+  commandId: string,
+  result: CommandResultRequest,
+): Promise<void> {
+  const response = await fetch(`${serverUrl}/device/v1/commands/${commandId}/result`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${credential}`, 'content-type': 'application/json' },
+    body: JSON.stringify(result),
+  });
+  if (response.status !== 200) throw new Error(`report failed: ${response.status} ${await response.text()}`);
+}
+
 /** Calls the admin API directly, for test set-up the CLI does not cover. */
 export async function adminApi<T>(
   serverUrl: string,
@@ -105,4 +135,13 @@ export async function adminApi<T>(
   });
   if (!response.ok) throw new Error(`${path}: ${response.status} ${await response.text()}`);
   return (await response.json()) as T;
+}
+
+/** A loopback port nothing listens on: taken from the system, then let go. */
+export async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
 }

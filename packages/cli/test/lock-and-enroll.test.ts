@@ -2,7 +2,7 @@ import type { Command, CreatedEnrollmentToken, Device, EnrollmentToken } from '@
 import { type RunningServer, startServer } from '@fleetops/server';
 import { type RunningFleet, startFleet } from '@fleetops/simulator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cliEnv, deviceFacts, enrollDevice, runCli, tempDir } from './helpers';
+import { cliEnv, deviceFacts, enrollDevice, pollCommands, reportCommand, runCli, tempDir } from './helpers';
 
 let server: RunningServer;
 let fleet: RunningFleet;
@@ -56,6 +56,7 @@ describe('lock', () => {
     const command = JSON.parse(run.stdout) as Command;
     expect(command).toMatchObject({ deviceId: device!.deviceId, type: 'lock' });
     expect(run.stderr).toContain(`lock ${command.id} is`);
+    expect(run.stderr).toContain(`fleetops commands wait ${command.id}`);
   });
 
   it('--wait on a device that never answers times out: exit 7', async () => {
@@ -67,14 +68,15 @@ describe('lock', () => {
     expect(run.stderr).toMatch(
       new RegExp(`^error: timed out after 2s waiting for lock \\S+ on device ${silent.deviceId}`),
     );
+    expect(run.stderr).toMatch(/\nhint: wait for it with: fleetops commands wait \S+\n$/);
   });
 
   it('--wait on a lock the device reports failed: exit 3', async () => {
     const enrollment = await server.createEnrollmentToken({ group: 'manual' });
     const device = await enrollDevice(server.url, enrollment.token, deviceFacts());
     const lock = fleetops('lock', device.deviceId, '--wait', '--timeout', '30s', '-o', 'json');
-    const polled = await devicePoll(device.credential);
-    await deviceReport(device.credential, polled.commands[0]!.id, {
+    const polled = await pollCommands(server.url, device.credential);
+    await reportCommand(server.url, device.credential, polled.commands[0]!.id, {
       status: 'failed',
       error: 'screen in use',
     });
@@ -145,28 +147,6 @@ describe('enroll token', () => {
     expect(JSON.parse(revoked.stdout)).toMatchObject({ id: created.id, status: 'revoked' });
   });
 });
-
-/** Long-polls the device API for commands, as an agent does. */
-async function devicePoll(credential: string): Promise<{ commands: { id: string }[] }> {
-  const response = await fetch(`${server.url}/device/v1/commands?wait=20`, {
-    headers: { authorization: `Bearer ${credential}` },
-  });
-  return (await response.json()) as { commands: { id: string }[] };
-}
-
-/** Reports a command's outcome through the device API. */
-async function deviceReport(
-  credential: string,
-  commandId: string,
-  result: { status: string; error?: string },
-) {
-  const response = await fetch(`${server.url}/device/v1/commands/${commandId}/result`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${credential}`, 'content-type': 'application/json' },
-    body: JSON.stringify(result),
-  });
-  expect(response.status).toBe(200);
-}
 
 /** The table part of the output, and the QR code that follows it. */
 function splitAtQr(stdout: string): [string, string] {

@@ -24,15 +24,19 @@ afterAll(async () => {
   await configDir?.remove();
 });
 
-/** A running `fleetops server start`, with what it has printed so far. */
-interface Started {
+/** A `fleetops server start` process, with what it has printed so far. */
+interface Spawned {
   child: ChildProcessByStdio<null, Readable, Readable>;
-  url: string;
   output: { stdout: string; stderr: string };
 }
 
-/** Spawns `server start` and resolves once it has printed its URL on stdout. */
-function startCli(args: string[]): Promise<Started> {
+/** A running `fleetops server start` and its URL. */
+interface Started extends Spawned {
+  url: string;
+}
+
+/** Spawns `server start args…`. */
+function spawnStart(args: string[]): Spawned {
   const child = spawn(process.execPath, [BIN, 'server', 'start', ...args], {
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -40,19 +44,34 @@ function startCli(args: string[]): Promise<Started> {
   children.add(child);
   child.on('exit', () => children.delete(child));
   const output = { stdout: '', stderr: '' };
+  child.stdout.on('data', (chunk) => (output.stdout += chunk));
   child.stderr.on('data', (chunk) => (output.stderr += chunk));
+  return { child, output };
+}
+
+/** Resolves once `pattern` shows up in what `spawned` printed on `stream`, with the match. */
+function printed(spawned: Spawned, stream: 'stdout' | 'stderr', pattern: RegExp): Promise<string> {
   return new Promise((resolve, reject) => {
-    child.stdout.on('data', (chunk) => {
-      output.stdout += chunk;
-      const url = /http:\/\/127\.0\.0\.1:\d+/.exec(output.stdout)?.[0];
-      if (url) resolve({ child, url, output });
-    });
-    child.on('exit', (code) => reject(new Error(`server start exited ${code}: ${output.stderr}`)));
+    const check = () => {
+      const match = pattern.exec(spawned.output[stream])?.[0];
+      if (match !== undefined) resolve(match);
+    };
+    check();
+    spawned.child[stream].on('data', () => queueMicrotask(check));
+    spawned.child.on('exit', (code) =>
+      reject(new Error(`server start exited ${code}: ${spawned.output.stderr}`)),
+    );
   });
 }
 
+/** Spawns `server start` and resolves once it has printed its URL on stdout. */
+async function startCli(args: string[]): Promise<Started> {
+  const spawned = spawnStart(args);
+  return { ...spawned, url: await printed(spawned, 'stdout', /http:\/\/127\.0\.0\.1:\d+/) };
+}
+
 /** Sends SIGINT and resolves with the exit code. */
-function interrupt({ child }: Started): Promise<number | null> {
+function interrupt({ child }: Spawned): Promise<number | null> {
   return new Promise((resolve) => {
     child.on('exit', (code) => resolve(code));
     child.kill('SIGINT');
@@ -94,6 +113,57 @@ describe('server start', () => {
       expect(after).toMatchObject({ name: 'local', server: server.url, tokenPrefix: before });
     } finally {
       expect(await interrupt(server)).toBe(0);
+    }
+  });
+
+  it('on 0.0.0.0 without --public-url, warns that enrollment payloads carry the loopback URL', async () => {
+    const data = await tempDir('any-address');
+    try {
+      const server = await startCli(['--data-dir', data.path, '--port', '0', '--host', '0.0.0.0']);
+      expect(await interrupt(server)).toBe(0);
+      expect(server.output.stderr).toMatch(
+        /^warning: listening on 0\.0\.0\.0, but enrollment payloads and QR codes carry http:\/\/127\.0\.0\.1:\d+, .*pass --public-url$/m,
+      );
+    } finally {
+      await data.remove();
+    }
+  });
+
+  it('--public-url is the server URL of enrollment payloads', async () => {
+    const data = await tempDir('public-url');
+    const publicUrl = 'https://fleet.example.com';
+    try {
+      const server = await startCli([
+        '--data-dir',
+        data.path,
+        '--port',
+        '0',
+        '--public-url',
+        `${publicUrl}/`,
+      ]);
+      try {
+        const run = await runCli(['enroll', 'token', 'create', '-o', 'json'], env);
+        expect(run.code).toBe(0);
+        expect(JSON.parse(run.stdout).payload).toMatchObject({ server: publicUrl });
+      } finally {
+        expect(await interrupt(server)).toBe(0);
+      }
+      expect(server.output.stderr).not.toContain('warning');
+    } finally {
+      await data.remove();
+    }
+  });
+
+  it('Ctrl-C while the simulated devices enroll stops at once: exit 0, and no server was announced', async () => {
+    const data = await tempDir('early-stop');
+    try {
+      const server = spawnStart(['--data-dir', data.path, '--port', '0', '--simulate', '300']);
+      await printed(server, 'stderr', /starting 300 simulated devices/);
+      expect(await interrupt(server)).toBe(0);
+      expect(server.output.stdout).toBe('');
+      expect(server.output.stderr).toMatch(/SIGINT: stopping…\nstopped\n$/);
+    } finally {
+      await data.remove();
     }
   });
 });

@@ -1,5 +1,6 @@
 import type { FleetEvent, FleetStats, RunningFleet } from '@fleetops/simulator';
 import type { IO } from '../io';
+import { printable } from '../output/printable';
 
 const STATS_EVERY_MS = 10_000;
 
@@ -19,7 +20,8 @@ export function reportFleetProgress(io: IO): FleetProgress {
   return {
     onEvent: (event) => {
       const line = describeEvent(event);
-      if (line) sink(line);
+      // The sink may be a live view, which writes to the terminal as it is given.
+      if (line) sink(printable(line));
     },
     logTo: (next) => {
       sink = next;

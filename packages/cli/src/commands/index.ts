@@ -1,5 +1,5 @@
 import { defineCommand, type OptionSpec } from '../command';
-import { commaList, duration, integer, port, positiveInt } from '../options';
+import { commaList, duration, httpUrl, integer, port, positiveInt } from '../options';
 
 /** Descriptions of the command groups (the first words of a command path). */
 export const groups: Record<string, string> = {
@@ -9,6 +9,7 @@ export const groups: Record<string, string> = {
   'enroll token': 'Enrollment tokens: what a device presents to enroll',
   devices: 'Enrolled devices',
   tokens: 'API tokens for scripts and CI jobs, each with one role',
+  commands: 'Commands sent to devices (lock…) and their outcome',
 };
 
 const MODES = ['COPE', 'COBO', 'BYOD'] as const;
@@ -48,6 +49,12 @@ export const commands = [
       },
       { flags: '--host <host>', description: 'address to listen on', default: '127.0.0.1' },
       {
+        flags: '--public-url <url>',
+        description:
+          'URL devices reach the server at, put in enrollment payloads and QR codes (default: the listening URL)',
+        parse: httpUrl,
+      },
+      {
         flags: '--database-url <url>',
         description: 'use this PostgreSQL server instead',
         env: 'DATABASE_URL',
@@ -65,7 +72,10 @@ export const commands = [
         default: 'warn',
       },
     ],
-    help: 'The server runs until Ctrl-C; data and simulated devices are kept for the next start.',
+    help:
+      'The server runs until Ctrl-C; data and simulated devices are kept for the next start.\n\n' +
+      'To enroll devices on the network, listen on every address and say where devices reach it:\n' +
+      '  fleetops server start --host 0.0.0.0 --public-url http://192.168.1.20:8420',
     load: () => import('./server/start'),
   }),
   defineCommand({
@@ -218,5 +228,21 @@ export const commands = [
     ],
     help: 'With --wait, exits 0 when the lock succeeded, 3 when it failed or expired, 7 when the wait timed out.',
     load: () => import('./lock'),
+  }),
+  defineCommand({
+    path: 'commands get',
+    summary: 'Show a command sent to a device, and where it stands',
+    args: [{ name: 'id', description: 'command id (printed by lock)' }],
+    load: () => import('./commands/get'),
+  }),
+  defineCommand({
+    path: 'commands wait',
+    summary: 'Wait until a command sent to a device succeeds, fails or expires',
+    args: [{ name: 'id', description: 'command id (printed by lock)' }],
+    options: [
+      { flags: '--timeout <duration>', description: 'how long to wait', parse: duration, default: '60s' },
+    ],
+    help: 'Exits 0 when the command succeeded, 3 when it failed, expired or was canceled, 7 when the wait timed out.\n\nExample:\n  id=$(fleetops lock DEVICE_ID -o json | jq -r .id)\n  fleetops commands wait "$id" --timeout 5m',
+    load: () => import('./commands/wait'),
   }),
 ];

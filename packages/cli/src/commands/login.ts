@@ -1,4 +1,5 @@
 import type { Handler } from '../command';
+import { checkServerUrl, serverOrigin } from '../credentials';
 import { UsageError } from '../errors';
 import { record } from '../output/view';
 import { type Identity, identityColumns } from './whoami';
@@ -8,6 +9,7 @@ export const handler: Handler<{ name: string }> = async (opts, { client, config,
   if (!opts.server || !opts.token) {
     throw new UsageError('login needs --server and --token', 'fleetops login --server URL --token TOKEN');
   }
+  checkServerUrl(opts.server, serverOrigin(opts, undefined));
   const fleet = await client({ server: opts.server, token: opts.token });
   const me = await fleet.whoami();
   config.save(opts.name, { server: fleet.baseUrl, token: opts.token });

@@ -1,4 +1,5 @@
 import type { Handler } from '../command';
+import { checkServerUrl, serverOrigin } from '../credentials';
 import { UsageError } from '../errors';
 import { reportFleetProgress, statsLine } from './fleet-progress';
 
@@ -15,6 +16,7 @@ export const handler: Handler<SimulateOptions> = async (opts, { io, config, unti
   const profileName = opts.profile ?? config.currentName();
   const serverUrl = opts.server ?? (profileName === undefined ? undefined : config.get(profileName)?.server);
   if (!serverUrl) throw new UsageError('simulate needs --server URL (or a profile to take it from)');
+  checkServerUrl(serverUrl, serverOrigin(opts, profileName));
   const stopped = untilStopped();
   const { startFleet } = await import('@fleetops/simulator');
   const progress = reportFleetProgress(io);

@@ -160,3 +160,45 @@ describe('record output', () => {
     expect(json.err).toBe('QR\n');
   });
 });
+
+describe('text reported by devices', () => {
+  interface Reported {
+    model: string;
+    brand: string;
+    battery: number;
+  }
+  const reportedColumns: Column<Reported>[] = [
+    { key: 'model', header: 'MODEL', value: (r) => r.model },
+    { key: 'brand', header: 'BRAND', value: (r) => r.brand },
+    { key: 'battery', header: 'BATTERY', value: (r) => r.battery },
+  ];
+  const hostile: Reported = { model: 'Pixel\x1b]0;owned\x07\x9b2J', brand: 'two\nlines', battery: -1 };
+
+  it.each(['list', 'record'] as const)(
+    'a %s table shows control characters instead of sending them',
+    async (kind) => {
+      const result = kind === 'list' ? list([hostile], reportedColumns) : record(hostile, reportedColumns);
+      const { out } = await render(result, 'table');
+      for (const control of ['\x07', '\x1b', '\x9b']) expect(out).not.toContain(control);
+      expect(out).toContain('Pixel^[]0;owned^GM-^[2J');
+      expect(out).toMatch(/two[^\n]*\n[^\n]*lines/);
+    },
+  );
+
+  it('csv neutralises formulas in strings but keeps numbers', async () => {
+    const formulas = ['=HYPERLINK("http://x")', '+1', '-2+3', '@SUM(A1)', '\tx', '\rx'];
+    const rowsOut = formulas.map((model) => ({ model, brand: 'safe', battery: -1 }));
+    const { out } = await render(list(rowsOut, reportedColumns), 'csv');
+    const parsed = parseCsv(out, { columns: true }) as Record<string, string>[];
+    expect(parsed.map((r) => r.model)).toEqual(formulas.map((f) => `'${f}`));
+    expect(parsed.map((r) => r.brand)).toEqual(formulas.map(() => 'safe'));
+    expect(parsed.map((r) => r.battery)).toEqual(formulas.map(() => '-1'));
+  });
+
+  it('json, ndjson and yaml keep the text exactly', async () => {
+    const result = () => list([hostile], reportedColumns);
+    expect(JSON.parse((await render(result(), 'json')).out)).toEqual([hostile]);
+    expect(JSON.parse((await render(result(), 'ndjson')).out)).toEqual(hostile);
+    expect(parseYaml((await render(result(), 'yaml')).out)).toEqual([hostile]);
+  });
+});

@@ -1,8 +1,11 @@
 import Table from 'cli-table3';
+import { printable } from './printable';
 import type { Cell, CellContext, Column } from './view';
 import { each } from './write';
 
-const tableCell = (cell: Cell): string => (cell === null || cell === undefined ? '' : String(cell));
+/** A cell as text; device-reported strings may hold control characters, shown rather than run. */
+const tableCell = (cell: Cell): string =>
+  cell === null || cell === undefined ? '' : printable(String(cell));
 
 /**
  * Headers are coloured here rather than by cli-table3's styles, whose colour library

@@ -15,6 +15,7 @@ export interface StartServerOptions {
   dataDir?: string;
   port: number;
   host: string;
+  publicUrl?: string;
   databaseUrl?: string;
   simulate?: number;
   seed?: number;
@@ -32,6 +33,9 @@ export interface StartedServer {
 
 const PROFILE = 'local';
 
+/** Hosts that mean every address of the machine. */
+const ANY_ADDRESS = new Set(['0.0.0.0', '::', '[::]']);
+
 const columns: Column<StartedServer>[] = [
   { key: 'url', header: 'URL', value: (s) => s.url },
   { key: 'dataDir', header: 'Data', value: (s) => s.dataDir },
@@ -47,7 +51,8 @@ export function defaultDataDir(env: NodeJS.ProcessEnv): string {
 
 /**
  * Boots the server in this process, logs the CLI in to it as profile `local`, optionally runs
- * simulated devices, and stops everything cleanly (fleet first) at SIGINT or SIGTERM.
+ * simulated devices, and stops everything cleanly (fleet first) at SIGINT or SIGTERM, also
+ * while the devices are still enrolling.
  */
 export const handler: Handler<StartServerOptions> = async (opts, deps) => {
   const { io } = deps;
@@ -60,6 +65,7 @@ export const handler: Handler<StartServerOptions> = async (opts, deps) => {
     host: opts.host,
     dataDir,
     databaseUrl: opts.databaseUrl,
+    publicUrl: opts.publicUrl,
     logLevel: opts.logLevel,
     logStream: io.stderr,
   }).catch((error: NodeJS.ErrnoException) => {
@@ -71,28 +77,38 @@ export const handler: Handler<StartServerOptions> = async (opts, deps) => {
       error,
     );
   });
-  let fleet: SimulatedFleet | undefined;
+  if (ANY_ADDRESS.has(opts.host) && !opts.publicUrl) {
+    io.warn(
+      `listening on ${opts.host}, but enrollment payloads and QR codes carry ${server.url}, which other machines cannot reach: pass --public-url`,
+    );
+  }
+  let simulated: SimulatedFleet | undefined;
   try {
     deps.config.save(PROFILE, { server: server.url, token: await adminToken(server, deps) });
     deps.config.use(PROFILE);
-    if (opts.simulate) fleet = await simulate(server, opts.simulate, opts.seed, dataDir, deps);
-    await deps.emit(
-      record<StartedServer>(
-        {
-          url: server.url,
-          dataDir,
-          database: opts.databaseUrl ? 'PostgreSQL (--database-url)' : join(dataDir, 'db'),
-          profile: PROFILE,
-          simulatedDevices: opts.simulate ?? 0,
-        },
-        columns,
-      ),
-    );
-    const hideStatus = await showStatus(server.url, dataDir, fleet, io);
-    const signal = await stopped.finally(hideStatus);
+    if (opts.simulate) simulated = await simulate(server, opts.simulate, opts.seed, dataDir, deps);
+    // Ctrl-C while the devices enroll stops at once, not once the last one is up.
+    let signal = simulated && (await Promise.race([stopped, simulated.fleet.ready.then(() => undefined)]));
+    if (signal === undefined) {
+      if (simulated) io.info(statsLine(simulated.fleet.stats()));
+      await deps.emit(
+        record<StartedServer>(
+          {
+            url: server.url,
+            dataDir,
+            database: opts.databaseUrl ? 'PostgreSQL (--database-url)' : join(dataDir, 'db'),
+            profile: PROFILE,
+            simulatedDevices: opts.simulate ?? 0,
+          },
+          columns,
+        ),
+      );
+      const hideStatus = await showStatus(server.url, dataDir, simulated, io);
+      signal = await stopped.finally(hideStatus);
+    }
     io.info(`${signal}: stopping…`);
   } finally {
-    await fleet?.fleet.stop();
+    await simulated?.fleet.stop();
     await server.close();
   }
   io.info('stopped');
@@ -136,6 +152,7 @@ async function showStatus(url: string, dataDir: string, simulated: SimulatedFlee
   return () => view.stop();
 }
 
+/** Starts the simulated devices; they enroll in the background (see `fleet.ready`). */
 async function simulate(
   server: RunningServer,
   devices: number,
@@ -157,7 +174,5 @@ async function simulate(
     stateFile: join(stateDir, 'fleet.json'),
     onEvent: progress.onEvent,
   });
-  await fleet.ready;
-  io.info(statsLine(fleet.stats()));
   return { fleet, progress };
 }
