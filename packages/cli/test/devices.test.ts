@@ -40,6 +40,31 @@ afterAll(async () => {
 });
 
 describe('devices ls', () => {
+  it('--where selects devices with the selector language, together with the other filters', async () => {
+    const ios = await fleetops('devices', 'ls', '--where', 'os = ios or model = "Galaxy S24"', '-o', 'json');
+    expect(ios.code).toBe(0);
+    expect(
+      json<Device[]>(ios.stdout)
+        .map((d) => d.id)
+        .sort(),
+    ).toEqual([ids.iphone, ids.galaxy].sort());
+    const both = await fleetops('devices', 'ls', '--where', 'not locked', '--group', 'sales', '-o', 'json');
+    expect(
+      json<Device[]>(both.stdout)
+        .map((d) => d.id)
+        .sort(),
+    ).toEqual([ids.pixel, ids.iphone].sort());
+  });
+
+  it('--where with a mistake is a usage error naming the column, sent to no server', async () => {
+    const run = await fleetops('devices', 'ls', '--where', 'grup = sales', '--server', 'http://127.0.0.1:9');
+    expect(run.code).toBe(2);
+    expect(run.stdout).toBe('');
+    expect(run.stderr.split('\n')[0]).toMatch(
+      /^error: --where: unknown field "grup" at column 1.*did you mean "group"/,
+    );
+  });
+
   it('-o json prints every device as a JSON array', async () => {
     const run = await fleetops('devices', 'ls', '-o', 'json');
     expect(run.code).toBe(0);

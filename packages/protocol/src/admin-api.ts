@@ -3,7 +3,10 @@ import { GroupName, Label, PageQuery, Timestamp } from './common';
 import { DeviceStatus, ManagementMode, Os } from './device';
 
 export const DeviceListQuery = PageQuery.extend({
-  status: z.enum([...DeviceStatus.options, 'all']).default('active'),
+  status: z
+    .enum([...DeviceStatus.options, 'all'])
+    .optional()
+    .describe('Default: active, unless `where` tests status (then the selector alone decides)'),
   os: Os.optional(),
   group: GroupName.optional(),
   label: Label.optional(),
@@ -11,6 +14,13 @@ export const DeviceListQuery = PageQuery.extend({
   mode: ManagementMode.optional(),
   lastSeenBefore: Timestamp.optional().describe('Only devices last seen before this time'),
   lastSeenAfter: Timestamp.optional().describe('Only devices last seen after this time'),
+  where: z
+    .string()
+    .max(2000)
+    .optional()
+    .describe(
+      'Device selector, e.g. `group = sales and lastSeen > 14d` (see docs/selectors.md); combined with the other filters by and',
+    ),
 });
 export type DeviceListQuery = z.input<typeof DeviceListQuery>;
 

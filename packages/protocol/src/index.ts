@@ -8,3 +8,4 @@ export * from './duration';
 export * from './enrollment';
 export * from './errors';
 export * from './routes';
+export * from './selector';

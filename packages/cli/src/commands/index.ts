@@ -28,9 +28,12 @@ const deviceFilters: OptionSpec[] = [
   { flags: '--not-seen-for <duration>', description: 'only devices not seen for 14d, 2w…', parse: duration },
   {
     flags: '--status <status>',
-    description: 'active, retired or all',
+    description: 'active (the default), retired or all',
     choices: ['active', 'retired', 'all'],
-    default: 'active',
+  },
+  {
+    flags: '--where <selector>',
+    description: "devices matching a selector, e.g. 'group = sales and lastSeen > 14d' (docs/selectors.md)",
   },
 ];
 

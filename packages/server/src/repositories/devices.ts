@@ -11,8 +11,10 @@ import type {
   PageOf,
   PatchDeviceRequest,
 } from '@fleetops/protocol';
+import { selectorFields } from '@fleetops/protocol';
 import type { z } from 'zod';
 import { ApiError, notFound } from '../errors';
+import { parseWhere, selectorSql } from '../selector-sql';
 import { decodeCursor, toPage } from '../store/cursor';
 import { type Db, one, type Queryable } from '../store/db';
 import { uuidv7 } from '../store/ids';
@@ -71,7 +73,9 @@ function listFilters(orgId: string, query: ListQuery): { where: string; params: 
     params.push(value);
     clauses.push(clause(`$${params.length}`));
   };
-  if (query.status !== 'all') add((p) => `status = ${p}`, query.status);
+  const selector = query.where === undefined ? undefined : parseWhere(query.where);
+  const status = query.status ?? (selector && selectorFields(selector).has('status') ? 'all' : 'active');
+  if (status !== 'all') add((p) => `status = ${p}`, status);
   if (query.os) add((p) => `os = ${p}`, query.os);
   if (query.group) add((p) => `group_name = ${p}`, query.group);
   if (query.label) add((p) => `labels @> ARRAY[${p}::text]`, query.label);
@@ -79,6 +83,7 @@ function listFilters(orgId: string, query: ListQuery): { where: string; params: 
   if (query.mode) add((p) => `mode = ${p}`, query.mode);
   if (query.lastSeenBefore) add((p) => `last_seen_at < ${p}::timestamptz`, query.lastSeenBefore);
   if (query.lastSeenAfter) add((p) => `last_seen_at > ${p}::timestamptz`, query.lastSeenAfter);
+  if (selector) clauses.push(selectorSql(selector, params));
   const after = decodeCursor(query.cursor);
   if (after) add((p) => `id > ${p}::uuid`, after);
   return { where: clauses.join(' AND '), params };

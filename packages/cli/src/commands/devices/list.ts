@@ -1,6 +1,13 @@
-import { type ManagementMode, type Os, parseDuration } from '@fleetops/protocol';
+import {
+  type ManagementMode,
+  type Os,
+  parseDuration,
+  parseSelector,
+  SelectorError,
+} from '@fleetops/protocol';
 import type { Device, DeviceListQuery } from '@fleetops/sdk';
 import type { Handler } from '../../command';
+import { UsageError } from '../../errors';
 import { list } from '../../output/view';
 import { deviceListColumns } from './columns';
 
@@ -13,7 +20,8 @@ export interface ListDevicesOptions {
   mode?: ManagementMode;
   seenWithin?: string;
   notSeenFor?: string;
-  status: 'active' | 'retired' | 'all';
+  status?: 'active' | 'retired' | 'all';
+  where?: string;
   limit?: number;
 }
 
@@ -21,6 +29,7 @@ const PAGE_SIZE = 500;
 
 /** Lists devices matching the filters, fetching pages only as output consumes them. */
 export const handler: Handler<ListDevicesOptions> = async (opts, { client, clock }) => {
+  if (opts.where !== undefined) checkSelector(opts.where);
   const fleet = await client();
   const now = clock().getTime();
   const ago = (text: string) => new Date(now - parseDuration(text)! * 1000).toISOString();
@@ -33,12 +42,25 @@ export const handler: Handler<ListDevicesOptions> = async (opts, { client, clock
     mode: opts.mode,
     lastSeenAfter: opts.seenWithin && ago(opts.seenWithin),
     lastSeenBefore: opts.notSeenFor && ago(opts.notSeenFor),
+    where: opts.where,
     limit: Math.min(opts.limit ?? PAGE_SIZE, PAGE_SIZE),
   };
   return list(take(fleet.devices.list(query), opts.limit), deviceListColumns, {
     emptyMessage: 'no devices match',
   });
 };
+
+/** A selector that does not parse is a usage error, found before any request is sent. */
+function checkSelector(where: string): void {
+  try {
+    parseSelector(where);
+  } catch (error) {
+    if (error instanceof SelectorError) {
+      throw new UsageError(`--where: ${error.message}`, 'see docs/selectors.md for fields and operators');
+    }
+    throw error;
+  }
+}
 
 async function* take(
   devices: AsyncIterable<Device>,
