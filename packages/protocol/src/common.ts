@@ -21,10 +21,7 @@ export const MultilineText = (max: number) =>
   z
     .string()
     .max(max)
-    .regex(
-      /^[^\x00-\x08\x0b-\x1f\x7f-\x9f]*$/,
-      'must not contain control characters other than newlines and tabs',
-    );
+    .regex(/^(?:[^\p{Cc}]|[\n\t])*$/u, 'must not contain control characters other than newlines and tabs');
 
 export const Label = z
   .string()

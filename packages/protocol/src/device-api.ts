@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { DeviceCommand } from './commands';
+import { CommandSigningKey } from './command-signing';
+import { CommandResult, DeviceCommand } from './commands';
 import { MultilineText, Uuid } from './common';
 import { ConsentGrants, DeviceFacts, DeviceState, InstalledApp, ManagementMode } from './device';
 
@@ -24,6 +25,9 @@ export const EnrollResponse = z
     org: z.object({ id: Uuid, name: z.string() }),
     mode: ManagementMode,
     checkInIntervalSeconds: z.number().int().positive(),
+    commandSigningKey: CommandSigningKey.describe(
+      "The org's Ed25519 public key (base64 of its raw 32 bytes): every command must verify with it",
+    ),
   })
   .meta({ id: 'EnrollResponse' });
 export type EnrollResponse = z.infer<typeof EnrollResponse>;
@@ -63,6 +67,9 @@ export const CommandResultRequest = z.object({
   status: z.enum(['acknowledged', 'succeeded', 'failed']),
   error: MultilineText(2000).optional(),
   state: DeviceState.optional(),
+  result: CommandResult.optional().describe(
+    'What the command produced, e.g. a LocationResult for locate; kept on the command',
+  ),
 });
 export type CommandResultRequest = z.input<typeof CommandResultRequest>;
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { GroupName, Label, PlainText, Timestamp, Uuid } from './common';
+import { Toggle } from './commands';
+import { GroupName, Label, MultilineText, PlainText, Timestamp, Uuid } from './common';
 
 export const Os = z.enum(['android', 'ios']);
 export type Os = z.infer<typeof Os>;
@@ -76,10 +77,44 @@ export const ConsentGrants = z
   .meta({ id: 'ConsentGrants' });
 export type ConsentGrants = z.infer<typeof ConsentGrants>;
 
-/** State the device applies on command and reports back. */
+/**
+ * The device controls an administrator can set (set-restrictions): each feature is `on` (allowed)
+ * or `off` (disabled), and `forceGps` keeps location on. A device that does not report them has
+ * the defaults: everything allowed, GPS not forced.
+ */
+export const Restrictions = z
+  .object({
+    wifi: Toggle.default('on'),
+    camera: Toggle.default('on'),
+    bluetooth: Toggle.default('on'),
+    nfc: Toggle.default('on'),
+    calls: Toggle.default('on'),
+    factoryReset: Toggle.default('on'),
+    screenshots: Toggle.default('on'),
+    forceGps: z.boolean().default(false),
+  })
+  .meta({ id: 'Restrictions' });
+export type Restrictions = z.infer<typeof Restrictions>;
+
+/** Restrictions of a device nothing was set on. */
+export const DEFAULT_RESTRICTIONS: Readonly<Restrictions> = Object.freeze(Restrictions.parse({}));
+
+/** The last message (command `message`) shown to the device user. */
+export const ShownMessage = z
+  .object({
+    title: PlainText(100).optional(),
+    body: MultilineText(1000),
+    at: Timestamp.describe('When the device showed it'),
+  })
+  .meta({ id: 'ShownMessage' });
+export type ShownMessage = z.infer<typeof ShownMessage>;
+
+/** State the device applies on command and reports back; older devices report `locked` only. */
 export const DeviceState = z
   .object({
     locked: z.boolean(),
+    restrictions: Restrictions.prefault({}),
+    lastMessage: ShownMessage.optional(),
   })
   .meta({ id: 'DeviceState' });
 export type DeviceState = z.infer<typeof DeviceState>;

@@ -1,5 +1,6 @@
 export * from './admin-api';
 export * from './auth';
+export * from './command-signing';
 export * from './commands';
 export * from './common';
 export * from './device';

@@ -12,7 +12,7 @@ export async function bootstrap(svc: Services): Promise<{ org: Org; adminToken: 
     // Two replicas starting together on one database must not both create an org.
     await tx.query('SELECT pg_advisory_xact_lock(7412002)');
     const existing = await tx.query<{ id: string; name: string; created_at: Date }>(
-      'SELECT * FROM orgs ORDER BY id LIMIT 1',
+      'SELECT id, name, created_at FROM orgs ORDER BY id LIMIT 1',
     );
     if (existing[0]) {
       const { id, name, created_at } = existing[0];

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import type { CheckInRequest, CommandResultRequest, DeviceState } from '@fleetops/protocol';
+import type { CheckInRequest, CommandResultRequest, DeviceState, InstalledApp } from '@fleetops/protocol';
+import { type CommandTrust, refusalOf } from './command-guard';
 import { CommandLedger } from './command-ledger';
-import { type CommandOutcome, executeCommand } from './commands';
+import { type CommandOutcome, type DeviceSituation, executeCommand, type FollowUp } from './commands';
 import type { FleetCounters, FleetEvent, Operation, StopReason } from './events';
 import type { GeneratedDevice } from './facts';
 import { backoffDelay, DEFAULT_BACKOFF, delay, jittered } from './timing';
@@ -13,19 +14,30 @@ import {
   type ReceivedCommand,
 } from './transport';
 
-/** What a device keeps after enrolling: its id and its secret credential. */
-export interface DeviceIdentity {
-  deviceId: string;
+/**
+ * What a device keeps after enrolling: its id, its secret credential, and its org with the org's
+ * public key, to verify every command.
+ */
+export interface DeviceIdentity extends CommandTrust {
   credential: string;
 }
 
+/** Why a device left management by itself, on command: it does not come back after a restart. */
+export type Departure = 'wiped' | 'retired';
+
 /** What a device needs to come back as itself after a restart. */
-export interface DeviceMemory extends DeviceIdentity {
+export interface DeviceMemory extends Omit<DeviceIdentity, 'orgId' | 'commandSigningKey'> {
+  /** Absent in state files from before commands were signed: such a device enrolls again. */
+  orgId?: string;
+  commandSigningKey?: string;
   state: DeviceState;
   executed: [string, CommandOutcome][];
+  /** Apps removed on command, by package id. */
+  removedApps: string[];
+  gone?: Departure;
 }
 
-export type AgentStatus = 'idle' | 'starting' | 'running' | 'retired' | 'rejected' | 'stopped';
+export type AgentStatus = 'idle' | 'starting' | 'running' | 'retired' | 'wiped' | 'rejected' | 'stopped';
 
 export interface DeviceAgentOptions {
   device: GeneratedDevice;
@@ -46,6 +58,8 @@ const DEFAULT_CHECK_IN_INTERVAL_MS = 60_000;
 /** An empty poll answered sooner than this is followed by a pause, so a server that ignores `wait` is not flooded. */
 const MIN_EMPTY_POLL_MS = 1_000;
 const MAX_RETRY_AFTER_MS = 60_000;
+/** How long a rebooting device stays offline. */
+const REBOOT_OFFLINE_MS = 3_000;
 
 const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
@@ -56,10 +70,14 @@ const messageOf = (error: unknown) => (error instanceof Error ? error.message : 
  */
 export class DeviceAgent {
   status: AgentStatus = 'idle';
-  /** Whether the last request reached the server. */
-  online = false;
   state: DeviceState;
   private identity: DeviceIdentity | null;
+  private apps: InstalledApp[];
+  private readonly removedApps: Set<string>;
+  private gone: Departure | null;
+  private reachable = false;
+  /** Set while the device reboots; both loops wait for it. */
+  private booting: Promise<void> | null = null;
   private readonly device: GeneratedDevice;
   private readonly transport: DeviceTransport;
   private readonly enrollmentToken: string;
@@ -70,6 +88,7 @@ export class DeviceAgent {
   private readonly controller = new AbortController();
   private checkInIntervalMs = DEFAULT_CHECK_IN_INTERVAL_MS;
   private inventoryReported = false;
+  private appsChanged = false;
   private loops: Promise<unknown> = Promise.resolve();
 
   constructor(options: DeviceAgentOptions) {
@@ -79,11 +98,27 @@ export class DeviceAgent {
     this.pollWaitSeconds = options.pollWaitSeconds ?? DEFAULT_POLL_WAIT_SECONDS;
     this.emit = options.onEvent ?? (() => {});
     this.counters = options.counters ?? { checkIns: 0, commandsExecuted: 0, errors: 0 };
-    this.identity = options.memory
-      ? { deviceId: options.memory.deviceId, credential: options.memory.credential }
-      : null;
-    this.state = options.memory ? { ...options.memory.state } : { ...options.device.state };
-    this.ledger = new CommandLedger(options.memory?.executed);
+    const memory = options.memory;
+    this.identity =
+      memory?.orgId && memory.commandSigningKey
+        ? {
+            deviceId: memory.deviceId,
+            credential: memory.credential,
+            orgId: memory.orgId,
+            commandSigningKey: memory.commandSigningKey,
+          }
+        : null;
+    this.state = memory ? { ...memory.state } : { ...options.device.state };
+    this.ledger = new CommandLedger(memory?.executed);
+    this.removedApps = new Set(memory?.removedApps);
+    this.apps = this.device.apps.filter((app) => !this.removedApps.has(app.packageId));
+    this.gone = memory?.gone ?? null;
+    if (this.gone) this.status = this.gone;
+  }
+
+  /** Whether the last request reached the server and the device is not rebooting. */
+  get online(): boolean {
+    return this.reachable && !this.booting;
   }
 
   get index(): number {
@@ -100,7 +135,7 @@ export class DeviceAgent {
    * first check-in succeeded, false when the device cannot join or was stopped meanwhile.
    */
   async start(): Promise<boolean> {
-    if (this.controller.signal.aborted) return false;
+    if (this.controller.signal.aborted || this.gone) return false;
     if (this.status !== 'idle') throw new Error(`device ${this.index} was already started`);
     this.status = 'starting';
     try {
@@ -129,10 +164,21 @@ export class DeviceAgent {
     await this.loops;
   }
 
-  /** What to store to bring this device back as itself; null before it enrolled. */
+  /** Whether the device left management on command (wipe, retire) and stays gone. */
+  get departed(): boolean {
+    return this.gone !== null;
+  }
+
+  /** What to store to bring this device back as itself (or keep it gone); null before it enrolled. */
   memory(): DeviceMemory | null {
     if (!this.identity) return null;
-    return { ...this.identity, state: { ...this.state }, executed: this.ledger.done() };
+    return {
+      ...this.identity,
+      state: { ...this.state },
+      executed: this.ledger.done(),
+      removedApps: [...this.removedApps],
+      ...(this.gone ? { gone: this.gone } : {}),
+    };
   }
 
   private async restore(): Promise<boolean> {
@@ -166,25 +212,34 @@ export class DeviceAgent {
         this.controller.signal,
       ),
     );
-    this.identity = { deviceId: answer.deviceId, credential: answer.credential };
+    this.identity = {
+      deviceId: answer.deviceId,
+      credential: answer.credential,
+      orgId: answer.org.id,
+      commandSigningKey: answer.commandSigningKey,
+    };
     this.state = { ...this.device.state };
     this.checkInIntervalMs = answer.checkInIntervalSeconds * 1000;
     this.inventoryReported = false;
     this.emit({ type: 'enrolled', index: this.index, deviceId: answer.deviceId, serial: this.serial });
   }
 
-  /** Sends the state, plus facts, apps and consent the first time after (re)starting. */
+  /**
+   * Sends the state, plus facts, apps and consent the first time after (re)starting or booting,
+   * and the apps whenever a command changed them.
+   */
   private async checkIn(): Promise<void> {
     const body: CheckInRequest = { state: this.state };
     if (!this.inventoryReported) {
       body.facts = this.device.facts;
-      body.apps = this.device.apps;
       body.consent = this.device.consent;
     }
+    if (!this.inventoryReported || this.appsChanged) body.apps = this.apps;
     const answer = await this.withRetry('check-in', () =>
       this.transport.checkIn(this.credential, body, this.controller.signal),
     );
     this.inventoryReported = true;
+    if (body.apps === this.apps) this.appsChanged = false;
     this.counters.checkIns++;
     this.checkInIntervalMs = answer.checkInIntervalSeconds * 1000;
     await this.handleCommands(answer.commands);
@@ -195,6 +250,7 @@ export class DeviceAgent {
     while (!signal.aborted) {
       try {
         await delay(jittered(this.checkInIntervalMs), signal);
+        if (this.booting) await this.booting;
         await this.checkIn();
       } catch (error) {
         this.onLoopError(error, 'check-in');
@@ -208,8 +264,9 @@ export class DeviceAgent {
     while (!signal.aborted) {
       const startedAt = performance.now();
       try {
+        if (this.booting) await this.booting;
         const commands = await this.transport.poll(this.credential, this.pollWaitSeconds, signal);
-        this.online = true;
+        this.reachable = true;
         failures = 0;
         await this.handleCommands(commands);
         const elapsed = performance.now() - startedAt;
@@ -234,10 +291,18 @@ export class DeviceAgent {
   }
 
   private async handleCommands(commands: readonly ReceivedCommand[]): Promise<void> {
-    for (const command of commands) await this.handleCommand(command);
+    for (const command of commands) {
+      // A wipe or retire earlier in the batch: nothing is left to run the rest.
+      if (this.controller.signal.aborted) return;
+      await this.handleCommand(command);
+    }
   }
 
-  /** Executes a command once; a redelivered command gets its stored result reported again. */
+  /**
+   * Executes a command once; a redelivered command gets its stored result reported again. A
+   * command that is not signed by the device's org for this device, or has expired, is refused
+   * (reported failed) without being executed.
+   */
   private async handleCommand(command: ReceivedCommand): Promise<void> {
     const known = this.ledger.lookup(command.id);
     if (known.kind === 'running') return;
@@ -246,12 +311,18 @@ export class DeviceAgent {
       return;
     }
     this.ledger.begin(command.id);
+    const refusal = refusalOf(command, this.trust, new Date());
+    if (refusal !== undefined) {
+      await this.refuse(command, refusal);
+      return;
+    }
     if (!(await this.report(command.id, { status: 'acknowledged' }))) {
       this.ledger.forget(command.id);
       return;
     }
-    const outcome = executeCommand(command, this.state);
+    const { outcome, apps, followUp } = executeCommand(command, this.situation());
     if (outcome.state) this.state = outcome.state;
+    if (apps) this.replaceApps(apps);
     this.ledger.finish(command.id, outcome);
     this.counters.commandsExecuted++;
     this.emit({
@@ -264,6 +335,86 @@ export class DeviceAgent {
       ...(outcome.error === undefined ? {} : { error: outcome.error }),
     });
     await this.report(command.id, outcome);
+    if (followUp) await this.follow(followUp);
+  }
+
+  private async refuse(command: ReceivedCommand, reason: string): Promise<void> {
+    const outcome: CommandOutcome = { status: 'failed', error: reason };
+    this.ledger.finish(command.id, outcome);
+    this.emit({
+      type: 'command-refused',
+      index: this.index,
+      deviceId: this.enrolledDeviceId,
+      commandId: command.id,
+      commandType: command.type,
+      reason,
+    });
+    await this.report(command.id, outcome);
+  }
+
+  private async follow(followUp: FollowUp): Promise<void> {
+    switch (followUp) {
+      case 'check-in':
+        return this.checkIn();
+      case 'reboot':
+        return this.reboot();
+      case 'factory-reset':
+        return this.depart('wiped', 'wiped on command: factory reset');
+      case 'unenroll':
+        return this.depart('retired', 'retired on command: management removed');
+    }
+  }
+
+  /** Goes offline for a moment, then boots and checks in with its full inventory. */
+  private async reboot(): Promise<void> {
+    const offlineMs = jittered(REBOOT_OFFLINE_MS);
+    this.booting = delay(offlineMs, this.controller.signal).catch(() => {});
+    this.emit({
+      type: 'rebooting',
+      index: this.index,
+      deviceId: this.enrolledDeviceId,
+      offlineMs: Math.round(offlineMs),
+    });
+    await this.booting;
+    this.booting = null;
+    if (this.controller.signal.aborted) return;
+    this.inventoryReported = false;
+    await this.checkIn();
+    this.emit({ type: 'rebooted', index: this.index, deviceId: this.enrolledDeviceId });
+  }
+
+  /** Leaves management for good: the device stops and stays gone after a restart. */
+  private depart(gone: Departure, message: string): void {
+    this.gone = gone;
+    this.status = gone;
+    if (gone === 'wiped') this.state = { ...this.device.state };
+    this.reachable = false;
+    this.controller.abort();
+    this.emit({
+      type: 'stopped',
+      index: this.index,
+      deviceId: this.deviceId,
+      reason: gone === 'wiped' ? 'wiped' : 'unenrolled',
+      message,
+    });
+  }
+
+  private replaceApps(apps: InstalledApp[]): void {
+    const kept = new Set(apps.map((app) => app.packageId));
+    for (const app of this.apps) if (!kept.has(app.packageId)) this.removedApps.add(app.packageId);
+    this.apps = apps;
+    this.appsChanged = true;
+  }
+
+  private situation(): DeviceSituation {
+    return {
+      state: this.state,
+      apps: this.apps,
+      consent: this.device.consent,
+      capabilities: this.device.capabilities,
+      location: this.device.location,
+      now: new Date(),
+    };
   }
 
   /**
@@ -288,7 +439,7 @@ export class DeviceAgent {
     for (let attempt = 0; ; attempt++) {
       try {
         const result = await call();
-        this.online = true;
+        this.reachable = true;
         return result;
       } catch (error) {
         if (this.controller.signal.aborted || !isRetryable(error)) throw error;
@@ -307,7 +458,7 @@ export class DeviceAgent {
 
   private recordError(operation: Operation, error: unknown, retryInMs?: number): void {
     this.counters.errors++;
-    if (isRetryable(error)) this.online = false;
+    if (isRetryable(error)) this.reachable = false;
     this.emit({
       type: 'error',
       index: this.index,
@@ -321,7 +472,7 @@ export class DeviceAgent {
   /** Stops for good after the server refused the device. */
   private halt(error: unknown, reason: StopReason): void {
     this.status = reason === 'retired' ? 'retired' : 'rejected';
-    this.online = false;
+    this.reachable = false;
     this.controller.abort();
     this.emit({
       type: 'stopped',
@@ -330,6 +481,11 @@ export class DeviceAgent {
       reason,
       message: messageOf(error),
     });
+  }
+
+  private get trust(): CommandTrust {
+    if (!this.identity) throw new Error(`device ${this.index} is not enrolled`);
+    return this.identity;
   }
 
   private get credential(): string {

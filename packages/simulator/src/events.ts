@@ -7,7 +7,11 @@ export type StopReason =
   /** The enrollment token was refused (invalid, expired, exhausted or revoked). */
   | 'enrollment-refused'
   /** The server refused a request for another reason (4xx), e.g. facts it does not accept. */
-  | 'request-refused';
+  | 'request-refused'
+  /** A `wipe` command: the device was factory reset and does not come back. */
+  | 'wiped'
+  /** A `retire` command: the device removed its management and does not come back. */
+  | 'unenrolled';
 
 /** What a device was doing when a request failed. */
 export type Operation = 'enroll' | 'check-in' | 'poll' | 'report';
@@ -27,6 +31,18 @@ export type FleetEvent =
       status: 'succeeded' | 'failed';
       error?: string;
     }
+  /** A command not signed by the device's org for this device, or expired: reported failed, not executed. */
+  | {
+      type: 'command-refused';
+      index: number;
+      deviceId: string;
+      commandId: string;
+      commandType: string;
+      reason: string;
+    }
+  | { type: 'rebooting'; index: number; deviceId: string; offlineMs: number }
+  /** Back after a reboot: the device checked in again. */
+  | { type: 'rebooted'; index: number; deviceId: string }
   | { type: 'stopped'; index: number; deviceId: string | null; reason: StopReason; message: string }
   /** A request failed; `retryInMs` is set when the device tries again by itself. */
   | {

@@ -1,4 +1,11 @@
-import type { ConsentGrants, DeviceFacts, DeviceState, InstalledApp, NetworkType } from '@fleetops/protocol';
+import {
+  type ConsentGrants,
+  DEFAULT_RESTRICTIONS,
+  type DeviceFacts,
+  type DeviceState,
+  type InstalledApp,
+  type NetworkType,
+} from '@fleetops/protocol';
 import { appPoolFor, type CatalogApp } from './catalog/apps';
 import { flaggedAppKinds } from './catalog/flagged-apps';
 import { type DeviceModel, deviceModels } from './catalog/models';
@@ -21,7 +28,28 @@ export interface GeneratedDevice {
   state: DeviceState;
   /** Hardware the device has, for commands that toggle it. */
   capabilities: { nfc: boolean };
+  /** Where the device is, for `locate`. */
+  location: GeneratedLocation;
 }
+
+/** A position fix as the device's GPS would give it. */
+export interface GeneratedLocation {
+  latitude: number;
+  longitude: number;
+  accuracyMeters: number;
+}
+
+/** City centres (latitude, longitude): a device sits within a few kilometres of one of them. */
+const cities: readonly (readonly [number, number])[] = [
+  [48.8566, 2.3522],
+  [52.52, 13.405],
+  [51.5072, -0.1276],
+  [40.7128, -74.006],
+  [37.7749, -122.4194],
+  [35.6762, 139.6503],
+  [1.3521, 103.8198],
+  [-23.5505, -46.6333],
+];
 
 export const MIN_APPS = 30;
 export const MAX_APPS = 150;
@@ -55,13 +83,16 @@ export function generateDevice(seed: number, index: number): GeneratedDevice {
     networkType,
     wifiEnabled: networkType === 'wifi' || random.chance(0.6),
   };
+  const apps = generateApps(random, model);
+  const consent = generateConsent(random);
   return {
     index,
     facts,
-    apps: generateApps(random, model),
-    consent: generateConsent(random),
-    state: { locked: false },
+    apps,
+    consent,
+    state: { locked: false, restrictions: { ...DEFAULT_RESTRICTIONS } },
     capabilities: { nfc: model.nfc },
+    location: generateLocation(random),
   };
 }
 
@@ -91,6 +122,16 @@ function sampleByPopularity(random: Random, pool: readonly CatalogApp[], count: 
     .sort((a, b) => b.key - a.key)
     .slice(0, count)
     .map((entry) => entry.app);
+}
+
+function generateLocation(random: Random): GeneratedLocation {
+  const [latitude, longitude] = random.pick(cities);
+  const round = (degrees: number) => Math.round(degrees * 1e6) / 1e6;
+  return {
+    latitude: round(latitude + (random.next() - 0.5) * 0.1),
+    longitude: round(longitude + (random.next() - 0.5) * 0.1),
+    accuracyMeters: random.int(3, 40),
+  };
 }
 
 function generateConsent(random: Random): ConsentGrants {

@@ -1,7 +1,7 @@
 import { MAX_POLL_WAIT_SECONDS } from '@fleetops/protocol';
 import pLimit from 'p-limit';
 import { type AgentStatus, DeviceAgent } from './agent';
-import type { FleetCounters, FleetEvent } from './events';
+import type { FleetCounters, FleetEvent, StopReason } from './events';
 import { generateDevice } from './facts';
 import { createStateSaver, type FleetStateFile, loadFleetState, type StateSaver } from './state-file';
 import { DeviceTransport } from './transport';
@@ -61,6 +61,10 @@ export interface RunningFleet {
 }
 
 const DEFAULT_ENROLL_CONCURRENCY = 16;
+/** Agent statuses of a device no longer managed. */
+const gone: ReadonlySet<AgentStatus> = new Set(['retired', 'wiped', 'rejected']);
+/** Stops a device chose on command; the others are refusals by the server. */
+const departures: ReadonlySet<StopReason> = new Set(['wiped', 'unenrolled']);
 
 /** Starts a simulated fleet of devices against a fleetops server. */
 export async function startFleet(options: FleetOptions): Promise<RunningFleet> {
@@ -80,7 +84,7 @@ export async function startFleet(options: FleetOptions): Promise<RunningFleet> {
   const onEvent = (event: FleetEvent) => {
     if (event.type === 'enrolled' || event.type === 'command-executed' || event.type === 'stopped')
       saver?.schedule();
-    if (event.type === 'stopped' && firstRefusal === undefined)
+    if (event.type === 'stopped' && firstRefusal === undefined && !departures.has(event.reason))
       firstRefusal = `${event.reason}: ${event.message}`;
     if (!options.onEvent) return;
     try {
@@ -114,13 +118,12 @@ export async function startFleet(options: FleetOptions): Promise<RunningFleet> {
   const ready = (async () => {
     const limit = pLimit(options.enrollConcurrency ?? DEFAULT_ENROLL_CONCURRENCY);
     const started = await Promise.all(agents.map((agent) => limit(() => agent.start())));
-    const joined = started.filter(Boolean).length;
+    // A device wiped or retired on command is gone on purpose, not a failure to join.
+    const missing = agents.filter((agent, i) => !started[i] && !agent.departed).length;
     await saver?.flush();
     if (stopping) throw new Error('the fleet was stopped before every device was up');
-    if (joined < agents.length) {
-      throw new Error(
-        `${agents.length - joined} of ${agents.length} devices could not join (${firstRefusal})`,
-      );
+    if (missing > 0) {
+      throw new Error(`${missing} of ${agents.length} devices could not join (${firstRefusal})`);
     }
   })();
   ready.catch(() => {});
@@ -130,8 +133,7 @@ export async function startFleet(options: FleetOptions): Promise<RunningFleet> {
     ready,
     stats: () => ({
       devices: agents.length,
-      enrolled: agents.filter((a) => a.deviceId !== null && a.status !== 'retired' && a.status !== 'rejected')
-        .length,
+      enrolled: agents.filter((a) => a.deviceId !== null && !gone.has(a.status)).length,
       online: agents.filter((a) => a.status === 'running' && a.online).length,
       ...counters,
     }),

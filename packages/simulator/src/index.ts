@@ -1,10 +1,12 @@
 export {
   type AgentStatus,
+  type Departure,
   DeviceAgent,
   type DeviceAgentOptions,
   type DeviceIdentity,
   type DeviceMemory,
 } from './agent';
+export { type CommandTrust, SIGNATURE_REFUSAL } from './command-guard';
 export type { CommandOutcome } from './commands';
 export type { FleetCounters, FleetEvent, Operation, StopReason } from './events';
 export { type GeneratedDevice, generateDevice, MAX_APPS, MIN_APPS } from './facts';

@@ -1,14 +1,20 @@
 import { readFile, rename, writeFile } from 'node:fs/promises';
-import { CommandResultRequest, DeviceState, Uuid } from '@fleetops/protocol';
+import { CommandResultRequest, CommandSigningKey, DeviceState, Uuid } from '@fleetops/protocol';
 import { z } from 'zod';
 
 const StoredDevice = z.object({
   deviceId: Uuid,
   credential: z.string().min(1),
+  /** Absent in files written before commands were signed. */
+  orgId: Uuid.optional(),
+  commandSigningKey: CommandSigningKey.optional(),
   state: DeviceState,
   executed: z
     .array(z.tuple([z.string(), CommandResultRequest.extend({ status: z.enum(['succeeded', 'failed']) })]))
     .default([]),
+  removedApps: z.array(z.string()).default([]),
+  /** Wiped or retired on command: the device does not come back. */
+  gone: z.enum(['wiped', 'retired']).optional(),
 });
 
 /** The simulator's own file: which device (by fleet index) enrolled as what. */

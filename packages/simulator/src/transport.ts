@@ -18,7 +18,11 @@ import { z } from 'zod';
  * A command as received. Its type is kept as any string: a device answers a command type it does
  * not know with `failed` instead of rejecting the whole response.
  */
-export const ReceivedCommand = DeviceCommand.extend({ type: z.string().min(1) });
+export const ReceivedCommand = DeviceCommand.extend({
+  type: z.string().min(1),
+  // Likewise an unsigned command is refused on its own rather than failing the whole response.
+  signature: z.string().default(''),
+});
 export type ReceivedCommand = z.infer<typeof ReceivedCommand>;
 
 const ReceivedCheckIn = CheckInResponse.extend({ commands: z.array(ReceivedCommand) });

@@ -1,68 +1,14 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
-import {
-  Command,
-  CreatedEnrollmentToken,
-  Device,
-  type DeviceListQuery,
-  DevicePage,
-  EnrollmentToken,
-} from '@fleetops/protocol';
+import type { CreatedEnrollmentToken } from '@fleetops/protocol';
 import { type RunningServer, startServer } from '@fleetops/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type FleetEvent, generateDevice, type RunningFleet, startFleet } from '../src/index';
+import { adminClient, until } from './helpers';
 
 const SEED = 42;
 const DEVICES = 20;
-
-/** Waits until `check` holds; fails with `what` if it does not within `timeoutMs`. */
-async function until(
-  what: string,
-  check: () => boolean | Promise<boolean>,
-  timeoutMs = 20_000,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
-    await sleep(100);
-  }
-}
-
-/** A minimal admin API client: the simulator must not depend on the SDK. */
-function adminClient(server: RunningServer) {
-  const call = async (method: string, path: string, body?: unknown): Promise<unknown> => {
-    const response = await fetch(`${server.url}${path}`, {
-      method,
-      headers: {
-        authorization: `Bearer ${server.adminToken}`,
-        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-      },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const json = await response.json();
-    if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${JSON.stringify(json)}`);
-    return json;
-  };
-  return {
-    createEnrollmentToken: async () =>
-      CreatedEnrollmentToken.parse(await call('POST', '/v1/enrollment-tokens', { group: 'simulated' })),
-    revokeEnrollmentToken: async (id: string) =>
-      EnrollmentToken.parse(await call('POST', `/v1/enrollment-tokens/${id}/revoke`)),
-    devices: async (query: DeviceListQuery = {}) => {
-      const params = new URLSearchParams({ limit: '1000', ...(query as Record<string, string>) });
-      return DevicePage.parse(await call('GET', `/v1/devices?${params}`)).data;
-    },
-    device: async (id: string) => Device.parse(await call('GET', `/v1/devices/${id}`)),
-    retire: async (id: string) => Device.parse(await call('POST', `/v1/devices/${id}/retire`)),
-    lock: async (id: string) =>
-      Command.parse(
-        await call('POST', `/v1/devices/${id}/commands`, { type: 'lock', params: { message: 'Lost' } }),
-      ),
-    command: async (id: string) => Command.parse(await call('GET', `/v1/commands/${id}`)),
-  };
-}
 
 describe('a simulated fleet against the real server', () => {
   let server: RunningServer;

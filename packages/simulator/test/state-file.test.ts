@@ -1,6 +1,7 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DEFAULT_RESTRICTIONS } from '@fleetops/protocol';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type FleetStateFile, loadFleetState, saveFleetState } from '../src/state-file';
 
@@ -13,6 +14,7 @@ describe('fleet state file', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
+  const locked = { locked: true, restrictions: { ...DEFAULT_RESTRICTIONS, camera: 'off' as const } };
   const state: FleetStateFile = {
     version: 1,
     seed: 9,
@@ -20,8 +22,21 @@ describe('fleet state file', () => {
       '3': {
         deviceId: '0b7e2c1e-6f3c-4d2a-9c1b-1f2e3d4c5b6a',
         credential: 'dev_secret',
-        state: { locked: true },
-        executed: [['c1', { status: 'succeeded', state: { locked: true } }]],
+        orgId: '0b7e2c1e-6f3c-4d2a-9c1b-1f2e3d4c5b6b',
+        commandSigningKey: 'i+o1F0kIyRHcKQTK98oCGH7UJgByKcZ9bcjtoXDxoZE=',
+        state: locked,
+        executed: [['c1', { status: 'succeeded', state: locked, result: { rangSeconds: 30 } }]],
+        removedApps: ['com.example.game'],
+      },
+      '4': {
+        deviceId: '0b7e2c1e-6f3c-4d2a-9c1b-1f2e3d4c5b6c',
+        credential: 'dev_secret_2',
+        orgId: '0b7e2c1e-6f3c-4d2a-9c1b-1f2e3d4c5b6b',
+        commandSigningKey: 'i+o1F0kIyRHcKQTK98oCGH7UJgByKcZ9bcjtoXDxoZE=',
+        state: locked,
+        executed: [],
+        removedApps: [],
+        gone: 'wiped',
       },
     },
   };
@@ -30,6 +45,18 @@ describe('fleet state file', () => {
     const path = join(dir, 'fleet.json');
     await saveFleetState(path, state);
     expect(await loadFleetState(path)).toEqual(state);
+  });
+
+  it('reads a file written before restrictions and signed commands', async () => {
+    const path = join(dir, 'old.json');
+    const old = { deviceId: state.devices['3']!.deviceId, credential: 'dev_secret', state: { locked: true } };
+    await writeFile(path, JSON.stringify({ version: 1, seed: 9, devices: { '3': old } }));
+    expect((await loadFleetState(path))?.devices['3']).toEqual({
+      ...old,
+      state: { locked: true, restrictions: DEFAULT_RESTRICTIONS },
+      executed: [],
+      removedApps: [],
+    });
   });
 
   it('reads a missing file as no state', async () => {

@@ -1,3 +1,4 @@
+import type { KeyObject } from 'node:crypto';
 import type {
   Command,
   CommandResultRequest,
@@ -7,7 +8,7 @@ import type {
   PageOf,
   SendCommandRequest,
 } from '@fleetops/protocol';
-import { FINAL_COMMAND_STATUSES } from '@fleetops/protocol';
+import { FINAL_COMMAND_STATUSES, signCommand } from '@fleetops/protocol';
 import type { z } from 'zod';
 import { ApiError, notFound } from '../errors';
 import { decodeCursor, toPage } from '../store/cursor';
@@ -22,6 +23,7 @@ interface CommandRow {
   params: Record<string, unknown>;
   status: CommandStatus;
   error: string | null;
+  result: Record<string, unknown> | null;
   created_by: string;
   created_at: Date;
   delivered_at: Date | null;
@@ -39,6 +41,7 @@ const toCommand = (row: CommandRow): Command => ({
   params: row.params,
   status: row.status,
   error: row.error,
+  result: row.result,
   createdBy: row.created_by,
   createdAt: iso(row.created_at),
   deliveredAt: isoOrNull(row.delivered_at),
@@ -47,13 +50,23 @@ const toCommand = (row: CommandRow): Command => ({
   expiresAt: iso(row.expires_at),
 });
 
-const toDeviceCommand = (row: CommandRow): DeviceCommand => ({
-  id: row.id,
-  type: row.type,
-  params: row.params,
-  issuedAt: iso(row.created_at),
-  expiresAt: iso(row.expires_at),
-});
+/** The command as its device receives it, signed by the org for that device. */
+function toDeviceCommand(row: CommandRow, device: CommandRecipient, signingKey: KeyObject): DeviceCommand {
+  const command = {
+    id: row.id,
+    type: row.type,
+    params: row.params,
+    issuedAt: iso(row.created_at),
+    expiresAt: iso(row.expires_at),
+  };
+  return { ...command, signature: signCommand(signingKey, device.id, device.orgId, command) };
+}
+
+/** The device commands are delivered to. */
+export interface CommandRecipient {
+  id: string;
+  orgId: string;
+}
 
 /**
  * A command delivered but not finished within this long is delivered again: delivery is
@@ -65,7 +78,7 @@ export const REDELIVERY_AFTER_SECONDS = 60;
  * Reads a command as it stands now: one past its expiry is expired even before
  * the sweeper has written so.
  */
-const SELECT_COMMAND = `SELECT id, device_id, type, params, error, created_by, created_at, delivered_at,
+const SELECT_COMMAND = `SELECT id, device_id, type, params, error, result, created_by, created_at, delivered_at,
   acknowledged_at, completed_at, expires_at,
   CASE WHEN status IN ('queued', 'delivered', 'acknowledged') AND expires_at <= now() THEN 'expired'
        ELSE status END AS status
@@ -136,9 +149,11 @@ export function createCommandsRepository(db: Queryable) {
 
     /**
      * Hands the device what it should run now, marking it delivered: queued commands,
-     * and unfinished ones whose delivery went unanswered. Expired ones are marked so.
+     * and unfinished ones whose delivery went unanswered. Expired ones are marked so. Each one
+     * is signed with `signingKey`, the private key of the device's org.
      */
-    async deliver(deviceId: string): Promise<DeviceCommand[]> {
+    async deliver(device: CommandRecipient, signingKey: KeyObject): Promise<DeviceCommand[]> {
+      const deviceId = device.id;
       await db.query(
         `UPDATE commands SET status = 'expired', completed_at = now()
          WHERE device_id = $1 AND status IN ('queued', 'delivered', 'acknowledged') AND expires_at <= now()`,
@@ -157,22 +172,36 @@ export function createCommandsRepository(db: Queryable) {
          RETURNING *`,
         [deviceId, REDELIVERY_AFTER_SECONDS],
       );
-      return rows.sort((a, b) => (a.id < b.id ? -1 : 1)).map(toDeviceCommand);
+      return rows
+        .sort((a, b) => (a.id < b.id ? -1 : 1))
+        .map((row) => toDeviceCommand(row, device, signingKey));
     },
 
     /**
-     * Records what the device reports. A report for a command already final is a replay:
-     * accepted, and nothing changes.
+     * Records what the device reports; returns the command's type when the report changed it.
+     * A report for a command already final is a replay: accepted, nothing changes, and
+     * undefined is returned.
      */
-    async report(deviceId: string, id: string, result: z.output<typeof CommandResultRequest>): Promise<void> {
-      const updated = await db.query(
-        `UPDATE commands SET status = $3, error = $4,
+    async report(
+      deviceId: string,
+      id: string,
+      result: z.output<typeof CommandResultRequest>,
+    ): Promise<CommandType | undefined> {
+      const updated = await db.query<{ type: CommandType }>(
+        `UPDATE commands SET status = $3, error = $4, result = coalesce($6, result),
            acknowledged_at = CASE WHEN $3 = 'acknowledged' THEN now() ELSE acknowledged_at END,
            completed_at = CASE WHEN $3 IN ('succeeded', 'failed') THEN now() ELSE completed_at END
-         WHERE device_id = $1 AND id = $2 AND status = ANY($5::text[]) AND expires_at > now() RETURNING id`,
-        [deviceId, id, result.status, result.error ?? null, REPORTABLE_FROM[result.status]],
+         WHERE device_id = $1 AND id = $2 AND status = ANY($5::text[]) AND expires_at > now() RETURNING type`,
+        [
+          deviceId,
+          id,
+          result.status,
+          result.error ?? null,
+          REPORTABLE_FROM[result.status],
+          result.result ?? null,
+        ],
       );
-      if (updated.length > 0) return;
+      if (updated[0]) return updated[0].type;
       const existing = await one<{ status: CommandStatus; expired: boolean }>(
         db,
         'SELECT status, expires_at <= now() AS expired FROM commands WHERE device_id = $1 AND id = $2',
@@ -188,6 +217,7 @@ export function createCommandsRepository(db: Queryable) {
         const why = existing.status === 'canceled' ? 'was canceled' : 'has expired';
         throw new ApiError('conflict', `command ${id} ${why}: do not execute it`);
       }
+      return undefined;
     },
   };
 }

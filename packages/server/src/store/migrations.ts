@@ -117,6 +117,24 @@ export const migrations: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 2,
+    name: 'command catalogue: org command signing keys, command results, device restrictions',
+    sql: /* sql */ `
+      -- Each org's Ed25519 key pair signing its commands; orgs created before this get theirs on
+      -- first use. The private key (PKCS#8 PEM) is stored unencrypted: it should move to a KMS or
+      -- secret store, leaving a reference here.
+      ALTER TABLE orgs ADD COLUMN command_signing_public_key text;
+      ALTER TABLE orgs ADD COLUMN command_signing_private_key text;
+
+      ALTER TABLE commands ADD COLUMN result jsonb;
+
+      ALTER TABLE devices ALTER COLUMN state SET DEFAULT '{"locked": false, "restrictions": {"wifi": "on", "camera": "on", "bluetooth": "on", "nfc": "on", "calls": "on", "factoryReset": "on", "screenshots": "on", "forceGps": false}}';
+      UPDATE devices
+        SET state = jsonb_build_object('restrictions', '{"wifi": "on", "camera": "on", "bluetooth": "on", "nfc": "on", "calls": "on", "factoryReset": "on", "screenshots": "on", "forceGps": false}'::jsonb) || state
+        WHERE state -> 'restrictions' IS NULL;
+    `,
+  },
 ];
 
 /** Brings the schema up to date, one transaction per migration; safe with several replicas starting at once. */

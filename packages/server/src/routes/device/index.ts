@@ -1,8 +1,16 @@
-import { type EnrollRequest, deviceRoutes as routes } from '@fleetops/protocol';
+import {
+  type CommandType,
+  DESTRUCTIVE_COMMANDS,
+  type EnrollRequest,
+  deviceRoutes as routes,
+} from '@fleetops/protocol';
 import type { z } from 'zod';
 import { defineRoute } from '../../http/route';
+import type { DevicePrincipal } from '../../repositories/devices';
 import type { Services } from '../../services';
 import type { Queryable } from '../../store/db';
+
+const isDestructive = (type: CommandType) => (DESTRUCTIVE_COMMANDS as readonly CommandType[]).includes(type);
 
 /** Enrolls a device, or returns the one an earlier try of the same request created. */
 async function enrollOrResume(svc: Services, tx: Queryable, body: z.output<typeof EnrollRequest>) {
@@ -22,53 +30,64 @@ async function enrollOrResume(svc: Services, tx: Queryable, body: z.output<typeo
 }
 
 /** The device API: enrollment, check-in, long-polled commands and their results. */
-export const deviceApiRoutes = (svc: Services, shutdown: AbortSignal) => [
-  defineRoute(routes.enroll, async ({ body }) => {
-    const { device, credential, org } = await svc.db.transaction(async (tx) => {
-      const enrolled = await enrollOrResume(svc, tx, body);
-      const org = await tx.query<{ id: string; name: string }>(
-        'SELECT o.id, o.name FROM orgs o JOIN devices d ON d.org_id = o.id WHERE d.id = $1',
-        [enrolled.device.id],
-      );
-      return { ...enrolled, org: org[0]! };
-    });
-    return {
-      deviceId: device.id,
-      credential,
-      org,
-      mode: device.mode,
-      checkInIntervalSeconds: svc.checkInIntervalSeconds,
-    };
-  }),
+export const deviceApiRoutes = (svc: Services, shutdown: AbortSignal) => {
+  const deliver = async (device: DevicePrincipal) =>
+    svc.commands.deliver(device, (await svc.orgs.commandSigningKey(device.orgId)).privateKey);
 
-  defineRoute(routes.checkIn, async ({ device, body }) => {
-    await svc.devices.checkIn(device.id, body);
-    return {
-      commands: await svc.commands.deliver(device.id),
-      checkInIntervalSeconds: svc.checkInIntervalSeconds,
-    };
-  }),
+  return [
+    defineRoute(routes.enroll, async ({ body }) => {
+      const { device, credential, org } = await svc.db.transaction(async (tx) => {
+        const enrolled = await enrollOrResume(svc, tx, body);
+        const org = await tx.query<{ id: string; name: string }>(
+          'SELECT o.id, o.name FROM orgs o JOIN devices d ON d.org_id = o.id WHERE d.id = $1',
+          [enrolled.device.id],
+        );
+        return { ...enrolled, org: org[0]! };
+      });
+      return {
+        deviceId: device.id,
+        credential,
+        org,
+        mode: device.mode,
+        checkInIntervalSeconds: svc.checkInIntervalSeconds,
+        commandSigningKey: (await svc.orgs.commandSigningKey(org.id)).publicKey,
+      };
+    }),
 
-  defineRoute(routes.poll, async ({ device, query, reply }) => {
-    await svc.devices.touch(device.id);
-    const waiter = svc.notifier.listen(device.id);
-    try {
-      let commands = await svc.commands.deliver(device.id);
-      if (commands.length === 0 && query.wait > 0 && !shutdown.aborted) {
-        const gone = new AbortController();
-        reply.raw.once('close', () => gone.abort());
-        await waiter.wait(query.wait * 1000, AbortSignal.any([gone.signal, shutdown]));
-        if (!gone.signal.aborted) commands = await svc.commands.deliver(device.id);
+    defineRoute(routes.checkIn, async ({ device, body }) => {
+      await svc.devices.checkIn(device.id, body);
+      return {
+        commands: await deliver(device),
+        checkInIntervalSeconds: svc.checkInIntervalSeconds,
+      };
+    }),
+
+    defineRoute(routes.poll, async ({ device, query, reply }) => {
+      await svc.devices.touch(device.id);
+      const waiter = svc.notifier.listen(device.id);
+      try {
+        let commands = await deliver(device);
+        if (commands.length === 0 && query.wait > 0 && !shutdown.aborted) {
+          const gone = new AbortController();
+          reply.raw.once('close', () => gone.abort());
+          await waiter.wait(query.wait * 1000, AbortSignal.any([gone.signal, shutdown]));
+          if (!gone.signal.aborted) commands = await deliver(device);
+        }
+        return { commands };
+      } finally {
+        waiter.dispose();
       }
-      return { commands };
-    } finally {
-      waiter.dispose();
-    }
-  }),
+    }),
 
-  defineRoute(routes.reportResult, async ({ device, params, body }) => {
-    await svc.commands.report(device.id, params.id, body);
-    if (body.state) await svc.devices.touch(device.id, body.state);
-    return { ok: true as const };
-  }),
-];
+    defineRoute(routes.reportResult, async ({ device, params, body }) => {
+      const type = await svc.commands.report(device.id, params.id, body);
+      if (body.state) await svc.devices.touch(device.id, body.state);
+      // A device that wiped itself or removed its management is no longer managed: its
+      // enrollment ends, as if an administrator had retired it.
+      if (body.status === 'succeeded' && type && isDestructive(type)) {
+        await svc.devices.retire(device.orgId, device.id);
+      }
+      return { ok: true as const };
+    }),
+  ];
+};

@@ -1,0 +1,82 @@
+import { createPublicKey, type KeyObject, sign, verify } from 'node:crypto';
+import canonicalize from 'canonicalize';
+import { z } from 'zod';
+
+/** An org's command signing public key on the wire: base64 of the raw 32-byte Ed25519 key. */
+export const CommandSigningKey = z
+  .string()
+  .regex(/^[A-Za-z0-9+/]{42}[AEIMQUYcgkosw048]=$/, 'an Ed25519 public key is 32 bytes in base64');
+
+/**
+ * A device refuses a command whose `expiresAt` lies further in the past than this: device and
+ * server clocks may disagree by a few minutes, and the server already stops delivering at expiry.
+ */
+export const COMMAND_EXPIRY_CLOCK_SKEW_SECONDS = 5 * 60;
+
+/** The parts of a command its signature covers, besides the org and device it is meant for. */
+export interface SignableCommand {
+  id: string;
+  type: string;
+  params: Record<string, unknown>;
+  issuedAt: string;
+  expiresAt: string;
+}
+
+/**
+ * The bytes an org signs for one command to one device: the RFC 8785 canonical JSON (UTF-8) of
+ * `{ orgId, deviceId, id, type, params, issuedAt, expiresAt }`. Binding the org and device means
+ * a command replayed to another device, or to a device of another org, does not verify.
+ */
+export function commandSigningPayload(deviceId: string, orgId: string, command: SignableCommand): Buffer {
+  const { id, type, params, issuedAt, expiresAt } = command;
+  const text = canonicalize({ orgId, deviceId, id, type, params, issuedAt, expiresAt });
+  if (text === undefined) throw new TypeError('a command must be representable as JSON');
+  return Buffer.from(text, 'utf8');
+}
+
+/** Signs a command for `deviceId` of `orgId` with the org's Ed25519 private key; base64. */
+export function signCommand(
+  privateKey: KeyObject,
+  deviceId: string,
+  orgId: string,
+  command: SignableCommand,
+): string {
+  return sign(null, commandSigningPayload(deviceId, orgId, command), privateKey).toString('base64');
+}
+
+/**
+ * Whether `command.signature` is the org's signature of this very command for this device.
+ * `publicKey` is the `commandSigningKey` of the enrollment answer; `deviceId` and `orgId` are the
+ * device's own, from its enrollment. Never throws: a malformed key or signature does not verify.
+ */
+export function verifyCommandSignature(
+  publicKey: string,
+  deviceId: string,
+  orgId: string,
+  command: SignableCommand & { signature: string },
+): boolean {
+  try {
+    const signature = Buffer.from(command.signature, 'base64');
+    if (signature.length !== 64) return false;
+    const payload = commandSigningPayload(deviceId, orgId, command);
+    return verify(null, payload, importCommandSigningKey(publicKey), signature);
+  } catch {
+    return false;
+  }
+}
+
+/** The wire form of an Ed25519 public key: base64 of its raw 32 bytes. */
+export function exportCommandSigningKey(publicKey: KeyObject): string {
+  const { x } = publicKey.export({ format: 'jwk' });
+  if (publicKey.asymmetricKeyType !== 'ed25519' || !x) throw new TypeError('not an Ed25519 public key');
+  return Buffer.from(x, 'base64url').toString('base64');
+}
+
+/** Reads a key in its wire form (see {@link exportCommandSigningKey}); throws when it is not one. */
+export function importCommandSigningKey(text: string): KeyObject {
+  const raw = Buffer.from(CommandSigningKey.parse(text), 'base64');
+  return createPublicKey({
+    key: { kty: 'OKP', crv: 'Ed25519', x: raw.toString('base64url') },
+    format: 'jwk',
+  });
+}
