@@ -179,11 +179,3 @@ export function deviceApi(
     body: body === undefined ? undefined : JSON.stringify(body),
   });
 }
-
-declare global {
-  interface Response {
-    /** Test bodies are read loosely; the assertions say what they must hold. */
-    // biome-ignore lint/suspicious/noExplicitAny: assertions check the shape
-    json(): Promise<any>;
-  }
-}

@@ -145,13 +145,10 @@ export function createDevicesRepository(db: Db) {
       const credential = newSecret(SECRET_PREFIX.deviceCredential);
       const row = await one<DeviceRow>(
         q,
-        `UPDATE devices d SET credential_hash = $3
-         FROM enrollment_tokens t
-         WHERE t.secret_hash = $1 AND d.enrollment_token_id = t.id AND d.enrollment_request_id = $2
-           AND d.status = 'active'
-         RETURNING ${DEVICE_COLUMNS.split(', ')
-           .map((column) => `d.${column.trim()}`)
-           .join(', ')}`,
+        `UPDATE devices SET credential_hash = $3
+         WHERE enrollment_token_id = (SELECT id FROM enrollment_tokens WHERE secret_hash = $1)
+           AND enrollment_request_id = $2 AND status = 'active'
+         RETURNING ${DEVICE_COLUMNS}`,
         [hashSecret(enrollmentToken), requestId, hashSecret(credential)],
       );
       return row && { device: toDevice(row), credential };
