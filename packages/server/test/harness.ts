@@ -57,6 +57,26 @@ export interface Harness {
   ): Promise<Response>;
 }
 
+/** Migrates `db`, bootstraps it and serves the app on a free loopback port; `close` closes `db` too. */
+export async function startApp(
+  db: Db,
+): Promise<{ url: string; services: Services; close: () => Promise<void> }> {
+  await migrate(db);
+  let url = '';
+  const services = createServices(db, { publicUrl: () => url });
+  await bootstrap(services);
+  const app = await buildApp({ services });
+  url = await app.listen({ port: 0, host: '127.0.0.1' });
+  return {
+    url,
+    services,
+    close: async () => {
+      await app.close();
+      await db.close();
+    },
+  };
+}
+
 /** Starts a real server on port 0 over `store` for the tests of one file. */
 export function useServer(store: (typeof STORES)[number]): Harness {
   const harness = {} as Harness;
@@ -67,15 +87,9 @@ export function useServer(store: (typeof STORES)[number]): Harness {
     if (store === 'postgres')
       ({ db, drop } = await openIsolatedPostgres(process.env.FLEETOPS_TEST_DATABASE_URL!));
     else db = await openPglite();
-    await migrate(db);
-    let url = '';
-    const services = createServices(db, { publicUrl: () => url });
-    await bootstrap(services);
-    const app = await buildApp({ services });
-    url = await app.listen({ port: 0, host: '127.0.0.1' });
+    const { url, services, close: closeApp } = await startApp(db);
     close = async () => {
-      await app.close();
-      await db.close();
+      await closeApp();
       await drop();
     };
     Object.assign(harness, {

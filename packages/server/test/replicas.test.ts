@@ -1,11 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildApp } from '../src/app';
-import { bootstrap } from '../src/bootstrap';
-import { createServices, type Services } from '../src/services';
-import type { Db } from '../src/store/db';
-import { migrate } from '../src/store/migrations';
+import type { Services } from '../src/services';
 import { openPostgres } from '../src/store/postgres';
-import { facts, openIsolatedPostgres } from './harness';
+import { facts, openIsolatedPostgres, startApp } from './harness';
 
 const databaseUrl = process.env.FLEETOPS_TEST_DATABASE_URL;
 
@@ -18,23 +14,7 @@ describe.skipIf(!databaseUrl)('replicas sharing PostgreSQL', () => {
     const isolated = await openIsolatedPostgres(databaseUrl!);
     drop = isolated.drop;
     await isolated.db.close();
-    for (let i = 0; i < 2; i++) {
-      const db: Db = await openPostgres(isolated.url);
-      await migrate(db);
-      let url = '';
-      const services = createServices(db, { publicUrl: () => url });
-      await bootstrap(services);
-      const app = await buildApp({ services });
-      url = await app.listen({ port: 0, host: '127.0.0.1' });
-      replicas.push({
-        url,
-        services,
-        close: async () => {
-          await app.close();
-          await db.close();
-        },
-      });
-    }
+    for (let i = 0; i < 2; i++) replicas.push(await startApp(await openPostgres(isolated.url)));
   });
   afterAll(async () => {
     for (const replica of replicas) await replica.close();
