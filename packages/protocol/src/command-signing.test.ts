@@ -12,6 +12,7 @@ import {
 const ORG = '0193a5c0-0000-7000-8000-000000000001';
 const DEVICE = '0193a5c0-0000-7000-8000-000000000002';
 const OTHER_DEVICE = '0193a5c0-0000-7000-8000-000000000003';
+const RECIPIENT = { orgId: ORG, deviceId: DEVICE, enrollmentGeneration: 1 };
 
 const command = {
   id: '0193a5c0-0000-7000-8000-0000000000aa',
@@ -27,10 +28,10 @@ const orgKeys = () => {
 };
 
 describe('the signed payload', () => {
-  it('is the RFC 8785 canonical JSON of org, device and the command, whatever the key order', () => {
-    const payload = commandSigningPayload(DEVICE, ORG, command).toString('utf8');
+  it('is the RFC 8785 canonical JSON of org, device, enrollment and the command, whatever the key order', () => {
+    const payload = commandSigningPayload(RECIPIENT, command).toString('utf8');
     expect(payload).toBe(
-      `{"deviceId":"${DEVICE}","expiresAt":"2026-01-08T10:00:00.000Z","id":"${command.id}",` +
+      `{"deviceId":"${DEVICE}","enrollmentGeneration":1,"expiresAt":"2026-01-08T10:00:00.000Z","id":"${command.id}",` +
         '"issuedAt":"2026-01-01T10:00:00.000Z","orgId":"' +
         ORG +
         '","params":{"message":"Return to IT","nested":{"a":[true,null,2.5],"z":1}},"type":"lock"}',
@@ -42,14 +43,12 @@ describe('the signed payload', () => {
       issuedAt: command.issuedAt,
       id: command.id,
     };
-    expect(commandSigningPayload(DEVICE, ORG, reordered).toString('utf8')).toBe(payload);
+    expect(commandSigningPayload(RECIPIENT, reordered).toString('utf8')).toBe(payload);
   });
 
   it('leaves out anything beyond the signed fields, such as the signature itself', () => {
     const withExtras = { ...command, signature: 'abc', deviceId: OTHER_DEVICE };
-    expect(commandSigningPayload(DEVICE, ORG, withExtras)).toEqual(
-      commandSigningPayload(DEVICE, ORG, command),
-    );
+    expect(commandSigningPayload(RECIPIENT, withExtras)).toEqual(commandSigningPayload(RECIPIENT, command));
   });
 
   // RFC 8785, section 3.2.2 (number and string serialisation) and 3.2.3 (property sorting).
@@ -60,7 +59,7 @@ describe('the signed payload', () => {
       string: '\u20ac$\u000F\u000aA\'\u0042\u0022\u005c\\"/',
       literals: [null, true, false],
     };
-    const payload = commandSigningPayload(DEVICE, ORG, { ...command, params }).toString('utf8');
+    const payload = commandSigningPayload(RECIPIENT, { ...command, params }).toString('utf8');
     expect(payload).toContain(
       '"params":{"literals":[null,true,false],"numbers":[333333333.3333333,1e+30,4.5,0.002,1e-27],' +
         '"string":"€$\\u000f\\nA\'B\\"\\\\\\\\\\"/"}',
@@ -74,7 +73,7 @@ describe('the signed payload', () => {
       '\u0080': 'Control',
       '\u00f6': 'Latin Small Letter O With Diaeresis',
     };
-    const sorted = commandSigningPayload(DEVICE, ORG, { ...command, params: sorting }).toString('utf8');
+    const sorted = commandSigningPayload(RECIPIENT, { ...command, params: sorting }).toString('utf8');
     const keys = [...sorted.matchAll(/"([^"]*)":"[A-Z][^"]*"/g)].map((m) => m[1]);
     expect(keys).toEqual(['\\r', '1', '\u0080', 'ö', '€', '😀', '\ufb33']);
   });
@@ -83,8 +82,8 @@ describe('the signed payload', () => {
 describe('command signatures', () => {
   it('verify for the device and org they were made for', () => {
     const keys = orgKeys();
-    const signature = signCommand(keys.privateKey, DEVICE, ORG, command);
-    expect(verifyCommandSignature(keys.publicKey, DEVICE, ORG, { ...command, signature })).toBe(true);
+    const signature = signCommand(keys.privateKey, RECIPIENT, command);
+    expect(verifyCommandSignature(keys.publicKey, RECIPIENT, { ...command, signature })).toBe(true);
   });
 
   it.each([
@@ -96,30 +95,40 @@ describe('command signatures', () => {
     ['expiresAt', { expiresAt: '2027-01-08T10:00:00.000Z' }],
   ])('do not verify once the %s is changed', (_, change) => {
     const keys = orgKeys();
-    const signature = signCommand(keys.privateKey, DEVICE, ORG, command);
-    expect(verifyCommandSignature(keys.publicKey, DEVICE, ORG, { ...command, ...change, signature })).toBe(
+    const signature = signCommand(keys.privateKey, RECIPIENT, command);
+    expect(verifyCommandSignature(keys.publicKey, RECIPIENT, { ...command, ...change, signature })).toBe(
+      false,
+    );
+  });
+
+  it('do not verify after the device was enrolled again, even with the same device id', () => {
+    const keys = orgKeys();
+    const signed = { ...command, signature: signCommand(keys.privateKey, RECIPIENT, command) };
+    expect(verifyCommandSignature(keys.publicKey, { ...RECIPIENT, enrollmentGeneration: 2 }, signed)).toBe(
       false,
     );
   });
 
   it('do not verify on another device, in another org, or with another org’s key', () => {
     const keys = orgKeys();
-    const signed = { ...command, signature: signCommand(keys.privateKey, DEVICE, ORG, command) };
-    expect(verifyCommandSignature(keys.publicKey, OTHER_DEVICE, ORG, signed)).toBe(false);
-    expect(verifyCommandSignature(keys.publicKey, DEVICE, OTHER_DEVICE, signed)).toBe(false);
-    expect(verifyCommandSignature(orgKeys().publicKey, DEVICE, ORG, signed)).toBe(false);
+    const signed = { ...command, signature: signCommand(keys.privateKey, RECIPIENT, command) };
+    expect(verifyCommandSignature(keys.publicKey, { ...RECIPIENT, deviceId: OTHER_DEVICE }, signed)).toBe(
+      false,
+    );
+    expect(verifyCommandSignature(keys.publicKey, { ...RECIPIENT, orgId: OTHER_DEVICE }, signed)).toBe(false);
+    expect(verifyCommandSignature(orgKeys().publicKey, RECIPIENT, signed)).toBe(false);
   });
 
   it('do not verify when the signature or key is malformed, and never throw', () => {
     const keys = orgKeys();
-    const signature = signCommand(keys.privateKey, DEVICE, ORG, command);
+    const signature = signCommand(keys.privateKey, RECIPIENT, command);
     const flipped = Buffer.from(signature, 'base64');
     flipped[0]! ^= 1;
     for (const bad of ['', 'not base64!', flipped.toString('base64'), signature.slice(0, 40)]) {
-      expect(verifyCommandSignature(keys.publicKey, DEVICE, ORG, { ...command, signature: bad })).toBe(false);
+      expect(verifyCommandSignature(keys.publicKey, RECIPIENT, { ...command, signature: bad })).toBe(false);
     }
     for (const badKey of ['', 'AAAA', `${keys.publicKey}x`]) {
-      expect(verifyCommandSignature(badKey, DEVICE, ORG, { ...command, signature })).toBe(false);
+      expect(verifyCommandSignature(badKey, RECIPIENT, { ...command, signature })).toBe(false);
     }
   });
 });

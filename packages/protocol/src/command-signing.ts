@@ -13,7 +13,15 @@ export const CommandSigningKey = z
  */
 export const COMMAND_EXPIRY_CLOCK_SKEW_SECONDS = 5 * 60;
 
-/** The parts of a command its signature covers, besides the org and device it is meant for. */
+/** The enrollment a command is meant for: the org, the device and which enrollment of it. */
+export interface CommandRecipient {
+  orgId: string;
+  deviceId: string;
+  /** 1 for the first enrollment of the hardware in the org, one more at each re-enrollment. */
+  enrollmentGeneration: number;
+}
+
+/** The parts of a command its signature covers, besides the enrollment it is meant for. */
 export interface SignableCommand {
   id: string;
   type: string;
@@ -23,42 +31,43 @@ export interface SignableCommand {
 }
 
 /**
- * The bytes an org signs for one command to one device: the RFC 8785 canonical JSON (UTF-8) of
- * `{ orgId, deviceId, id, type, params, issuedAt, expiresAt }`. Binding the org and device means
- * a command replayed to another device, or to a device of another org, does not verify.
+ * The bytes an org signs for one command to one enrollment: the RFC 8785 canonical JSON (UTF-8)
+ * of `{ orgId, deviceId, enrollmentGeneration, id, type, params, issuedAt, expiresAt }`. Binding
+ * the enrollment means a command replayed to another device, to a device of another org, or to
+ * the same hardware after it was re-enrolled, does not verify.
  */
-export function commandSigningPayload(deviceId: string, orgId: string, command: SignableCommand): Buffer {
+export function commandSigningPayload(recipient: CommandRecipient, command: SignableCommand): Buffer {
+  const { orgId, deviceId, enrollmentGeneration } = recipient;
   const { id, type, params, issuedAt, expiresAt } = command;
-  const text = canonicalize({ orgId, deviceId, id, type, params, issuedAt, expiresAt });
+  const text = canonicalize({ orgId, deviceId, enrollmentGeneration, id, type, params, issuedAt, expiresAt });
   if (text === undefined) throw new TypeError('a command must be representable as JSON');
   return Buffer.from(text, 'utf8');
 }
 
-/** Signs a command for `deviceId` of `orgId` with the org's Ed25519 private key; base64. */
+/** Signs a command for one enrollment with the org's Ed25519 private key; base64. */
 export function signCommand(
   privateKey: KeyObject,
-  deviceId: string,
-  orgId: string,
+  recipient: CommandRecipient,
   command: SignableCommand,
 ): string {
-  return sign(null, commandSigningPayload(deviceId, orgId, command), privateKey).toString('base64');
+  return sign(null, commandSigningPayload(recipient, command), privateKey).toString('base64');
 }
 
 /**
- * Whether `command.signature` is the org's signature of this very command for this device.
- * `publicKey` is the `commandSigningKey` of the enrollment answer; `deviceId` and `orgId` are the
- * device's own, from its enrollment. Never throws: a malformed key or signature does not verify.
+ * Whether `command.signature` is the org's signature of this very command for this enrollment.
+ * `publicKey` is the `commandSigningKey` of the enrollment answer; `recipient` is the device's
+ * own org, id and generation, from that answer. Never throws: a malformed key or signature does
+ * not verify.
  */
 export function verifyCommandSignature(
   publicKey: string,
-  deviceId: string,
-  orgId: string,
+  recipient: CommandRecipient,
   command: SignableCommand & { signature: string },
 ): boolean {
   try {
     const signature = Buffer.from(command.signature, 'base64');
     if (signature.length !== 64) return false;
-    const payload = commandSigningPayload(deviceId, orgId, command);
+    const payload = commandSigningPayload(recipient, command);
     return verify(null, payload, importCommandSigningKey(publicKey), signature);
   } catch {
     return false;

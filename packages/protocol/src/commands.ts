@@ -210,8 +210,8 @@ export const DeviceCommand = z
       .string()
       .describe(
         "Ed25519 signature (base64) by the org's command signing key over the RFC 8785 canonical JSON of " +
-          '{ orgId, deviceId, id, type, params, issuedAt, expiresAt }; the device fills in its own ' +
-          'orgId and deviceId from its enrollment',
+          '{ orgId, deviceId, enrollmentGeneration, id, type, params, issuedAt, expiresAt }; the device ' +
+          'fills in its own orgId, deviceId and enrollmentGeneration from its enrollment',
       ),
   })
   .meta({ id: 'DeviceCommand' });

@@ -25,6 +25,13 @@ export const EnrollResponse = z
     org: z.object({ id: Uuid, name: z.string() }),
     mode: ManagementMode,
     checkInIntervalSeconds: z.number().int().positive(),
+    enrollmentGeneration: z
+      .number()
+      .int()
+      .positive()
+      .describe(
+        'Which enrollment of this hardware (same serial) in the org this is, from 1; signed into every command',
+      ),
     commandSigningKey: CommandSigningKey.describe(
       "The org's Ed25519 public key (base64 of its raw 32 bytes): every command must verify with it",
     ),

@@ -133,6 +133,11 @@ export const Device = z
     state: DeviceState,
     consent: ConsentGrants,
     appCount: z.number().int().nonnegative(),
+    enrollmentGeneration: z
+      .number()
+      .int()
+      .positive()
+      .describe('Which enrollment of this hardware (serial) in the org this is; an earlier one is retired'),
     enrolledAt: Timestamp,
     lastSeenAt: Timestamp,
     retiredAt: Timestamp.nullable(),

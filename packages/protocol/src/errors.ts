@@ -10,6 +10,7 @@ export const ErrorCode = z.enum([
   'payload_too_large',
   'unsupported_media_type',
   'rate_limited',
+  'guard_refused',
   'enrollment_token_invalid',
   'enrollment_token_expired',
   'enrollment_token_exhausted',

@@ -8,5 +8,6 @@ export * from './device-api';
 export * from './duration';
 export * from './enrollment';
 export * from './errors';
+export * from './jobs';
 export * from './routes';
 export * from './selector';

@@ -15,6 +15,17 @@ import {
   PollResponse,
 } from './device-api';
 import { CreatedEnrollmentToken, CreateEnrollmentTokenRequest, EnrollmentToken } from './enrollment';
+import {
+  CreateJobRequest,
+  Job,
+  JobListQuery,
+  JobPreview,
+  JobResult,
+  JobResultsQuery,
+  OrgSettings,
+  PatchOrgSettingsRequest,
+  PreviewJobRequest,
+} from './jobs';
 
 type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
 
@@ -45,6 +56,8 @@ export const ApiTokenPage = Page(ApiToken).meta({ id: 'ApiTokenPage' });
 export const EnrollmentTokenPage = Page(EnrollmentToken).meta({ id: 'EnrollmentTokenPage' });
 export const InstalledAppPage = Page(InstalledApp).meta({ id: 'InstalledAppPage' });
 export const CommandPage = Page(Command).meta({ id: 'CommandPage' });
+export const JobPage = Page(Job).meta({ id: 'JobPage' });
+export const JobResultPage = Page(JobResult).meta({ id: 'JobResultPage' });
 
 /** The admin API: bearer API tokens, each of one org and one role. */
 export const adminRoutes = {
@@ -202,6 +215,96 @@ export const adminRoutes = {
     params: IdParams,
     status: 200,
     response: Command,
+  }),
+  previewJob: route({
+    method: 'POST',
+    path: '/v1/jobs/preview',
+    summary: 'What a job would do: resolved devices, who would run it and who would be skipped, and why',
+    auth: 'admin',
+    role: 'viewer',
+    body: PreviewJobRequest,
+    status: 200,
+    response: JobPreview,
+  }),
+  createJob: route({
+    method: 'POST',
+    path: '/v1/jobs',
+    summary: 'Send a command to many devices: one job, one command per device (wipe and retire need admin)',
+    auth: 'admin',
+    role: 'operator',
+    body: CreateJobRequest,
+    status: 201,
+    response: Job,
+  }),
+  listJobs: route({
+    method: 'GET',
+    path: '/v1/jobs',
+    summary: 'List jobs, newest first',
+    auth: 'admin',
+    role: 'viewer',
+    query: JobListQuery,
+    status: 200,
+    response: JobPage,
+  }),
+  getJob: route({
+    method: 'GET',
+    path: '/v1/jobs/:id',
+    summary: 'Get one job with its counts per status',
+    auth: 'admin',
+    role: 'viewer',
+    params: IdParams,
+    status: 200,
+    response: Job,
+  }),
+  listJobResults: route({
+    method: 'GET',
+    path: '/v1/jobs/:id/results',
+    summary: "Each device's outcome in a job, in device order",
+    auth: 'admin',
+    role: 'viewer',
+    params: IdParams,
+    query: JobResultsQuery,
+    status: 200,
+    response: JobResultPage,
+  }),
+  cancelJob: route({
+    method: 'POST',
+    path: '/v1/jobs/:id/cancel',
+    summary: 'Cancel what a job has not finished yet',
+    auth: 'admin',
+    role: 'operator',
+    params: IdParams,
+    status: 200,
+    response: Job,
+  }),
+  approveJob: route({
+    method: 'POST',
+    path: '/v1/jobs/:id/approve',
+    summary: 'Approve a job awaiting approval (an admin other than its creator)',
+    auth: 'admin',
+    role: 'admin',
+    params: IdParams,
+    status: 200,
+    response: Job,
+  }),
+  getSettings: route({
+    method: 'GET',
+    path: '/v1/settings',
+    summary: "The org's safety settings",
+    auth: 'admin',
+    role: 'viewer',
+    status: 200,
+    response: OrgSettings,
+  }),
+  updateSettings: route({
+    method: 'PATCH',
+    path: '/v1/settings',
+    summary: "Change the org's safety settings",
+    auth: 'admin',
+    role: 'admin',
+    body: PatchOrgSettingsRequest,
+    status: 200,
+    response: OrgSettings,
   }),
 } as const;
 

@@ -12,6 +12,7 @@ import { registerRoutes } from './http/route';
 import { commandRoutes } from './routes/admin/commands';
 import { deviceRoutes } from './routes/admin/devices';
 import { enrollmentTokenRoutes } from './routes/admin/enrollment-tokens';
+import { jobRoutes } from './routes/admin/jobs';
 import { tokenRoutes } from './routes/admin/tokens';
 import { deviceApiRoutes } from './routes/device';
 import type { Services } from './services';
@@ -53,10 +54,14 @@ export async function buildApp({ services, logger = false }: AppOptions) {
   // Long-polls end at once on shutdown instead of holding the close for their full wait.
   app.addHook('preClose', async () => shutdown.abort());
 
+  const sweep = async () => {
+    await services.commands.expireDue();
+    await services.idempotencyKeys.deleteExpired();
+    const { started } = await services.jobs.sweep();
+    await Promise.all(started.map((jobId) => services.notifier.notifyJob(jobId)));
+  };
   const sweeper = setInterval(() => {
-    Promise.all([services.commands.expireDue(), services.idempotencyKeys.deleteExpired()]).catch((err) =>
-      app.log.error({ err }, 'expiry sweep failed'),
-    );
+    sweep().catch((err) => app.log.error({ err }, 'sweep failed'));
   }, EXPIRY_SWEEP_MS).unref();
   app.addHook('onClose', async () => clearInterval(sweeper));
 
@@ -77,6 +82,7 @@ export async function buildApp({ services, logger = false }: AppOptions) {
     ...enrollmentTokenRoutes(services),
     ...deviceRoutes(services),
     ...commandRoutes(services),
+    ...jobRoutes(services),
     ...deviceApiRoutes(services, shutdown.signal),
   ]);
 

@@ -11,6 +11,7 @@ const STATUS: Record<ErrorCode, number> = {
   payload_too_large: 413,
   unsupported_media_type: 415,
   rate_limited: 429,
+  guard_refused: 422,
   enrollment_token_invalid: 401,
   enrollment_token_expired: 401,
   enrollment_token_exhausted: 401,

@@ -2,6 +2,7 @@ import { EventEmitter } from 'node:events';
 import type { Notifications } from './store/db';
 
 const CHANNEL = 'fleetops_commands';
+const JOB_CHANNEL = 'fleetops_jobs';
 
 /** A subscription to one device's wake-ups, taken before looking for its commands. */
 export interface Waiter {
@@ -18,11 +19,30 @@ export interface Waiter {
 export class CommandNotifier {
   private readonly events = new EventEmitter().setMaxListeners(0);
 
-  constructor(private readonly notifications?: Notifications) {}
+  constructor(
+    private readonly notifications: Notifications | undefined,
+    /** The devices a job has commands for; asked only when some device here is waiting. */
+    private readonly devicesOfJob: (jobId: string) => Promise<string[]>,
+  ) {}
 
   /** Starts hearing wake-ups from other processes; resolves once listening. */
   async start(): Promise<void> {
     await this.notifications?.listen(CHANNEL, (deviceId) => this.events.emit(deviceId));
+    await this.notifications?.listen(JOB_CHANNEL, (jobId) => this.wakeJob(jobId));
+  }
+
+  /**
+   * Wakes every waiting device a job has a command for, here and on the other replicas: one
+   * message per job, however many devices it has.
+   */
+  async notifyJob(jobId: string): Promise<void> {
+    if (this.notifications) await this.notifications.notify(JOB_CHANNEL, jobId);
+    else await this.wakeJob(jobId);
+  }
+
+  private async wakeJob(jobId: string): Promise<void> {
+    if (this.events.eventNames().length === 0) return;
+    for (const deviceId of await this.devicesOfJob(jobId)) this.events.emit(deviceId);
   }
 
   async notify(deviceId: string): Promise<void> {

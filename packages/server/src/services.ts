@@ -4,6 +4,7 @@ import { createCommandsRepository } from './repositories/commands';
 import { createDevicesRepository } from './repositories/devices';
 import { createEnrollmentTokensRepository } from './repositories/enrollment-tokens';
 import { createIdempotencyKeysRepository } from './repositories/idempotency-keys';
+import { createJobsRepository } from './repositories/jobs';
 import { createOrgsRepository } from './repositories/orgs';
 import type { Db } from './store/db';
 
@@ -14,15 +15,23 @@ export function createServices(
   db: Db,
   options: { publicUrl: () => string; checkInIntervalSeconds?: number },
 ) {
+  const orgs = createOrgsRepository(db);
   return {
     db,
-    orgs: createOrgsRepository(db),
+    orgs,
+    jobs: createJobsRepository(db, (q, orgId) => orgs.settings(orgId, q)),
     apiTokens: createApiTokensRepository(db),
     enrollmentTokens: createEnrollmentTokensRepository(db),
     devices: createDevicesRepository(db),
     commands: createCommandsRepository(db),
     idempotencyKeys: createIdempotencyKeysRepository(db),
-    notifier: new CommandNotifier(db.notifications),
+    notifier: new CommandNotifier(db.notifications, async (jobId) => {
+      const rows = await db.query<{ device_id: string }>(
+        "SELECT device_id FROM commands WHERE job_id = $1 AND status = 'queued'",
+        [jobId],
+      );
+      return rows.map((row) => row.device_id);
+    }),
     publicUrl: options.publicUrl,
     checkInIntervalSeconds: options.checkInIntervalSeconds ?? DEFAULT_CHECK_IN_INTERVAL_SECONDS,
   };

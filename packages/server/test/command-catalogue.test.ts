@@ -12,8 +12,9 @@ async function enrolled(server: Harness) {
   });
   expect(response.status).toBe(201);
   const enrollment = await response.json();
+  // An admin token: wipe and retire need one.
   const send = (body: unknown) =>
-    server.api(org.tokens.operator, `/v1/devices/${enrollment.deviceId}/commands`, { method: 'POST', body });
+    server.api(org.tokens.admin, `/v1/devices/${enrollment.deviceId}/commands`, { method: 'POST', body });
   const report = (id: string, body: unknown) =>
     deviceApi(server, enrollment.credential, `/device/v1/commands/${id}/result`, body);
   const poll = async () =>
@@ -85,23 +86,20 @@ describeStores('command catalogue', (server) => {
     await send({ type: 'set-restrictions', params: { camera: 'off' } });
     const delivered = await poll();
     expect(delivered).toHaveLength(2);
-    const { deviceId, commandSigningKey } = enrollment;
+    const { deviceId, commandSigningKey, enrollmentGeneration } = enrollment;
+    expect(enrollmentGeneration).toBe(1);
+    const recipient = { orgId: org.id, deviceId, enrollmentGeneration };
     for (const command of delivered) {
-      expect(verifyCommandSignature(commandSigningKey, deviceId, org.id, command)).toBe(true);
-      expect(verifyCommandSignature(commandSigningKey, deviceId, org.id, { ...command, type: 'wipe' })).toBe(
-        false,
-      );
+      expect(verifyCommandSignature(commandSigningKey, recipient, command)).toBe(true);
+      expect(verifyCommandSignature(commandSigningKey, recipient, { ...command, type: 'wipe' })).toBe(false);
     }
 
     const other = await enrolled(server);
     expect(other.enrollment.commandSigningKey).not.toBe(commandSigningKey);
     for (const command of delivered) {
-      expect(verifyCommandSignature(other.enrollment.commandSigningKey, deviceId, org.id, command)).toBe(
-        false,
-      );
-      expect(verifyCommandSignature(commandSigningKey, other.enrollment.deviceId, org.id, command)).toBe(
-        false,
-      );
+      expect(verifyCommandSignature(other.enrollment.commandSigningKey, recipient, command)).toBe(false);
+      const elsewhere = { ...recipient, deviceId: other.enrollment.deviceId };
+      expect(verifyCommandSignature(commandSigningKey, elsewhere, command)).toBe(false);
     }
   });
 

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { DeviceFactsInput, Role } from '@fleetops/protocol';
+import type { DeviceFactsInput, ManagementMode, Role } from '@fleetops/protocol';
 import pg from 'pg';
 import { afterAll, beforeAll, describe } from 'vitest';
 import { buildApp } from '../src/app';
@@ -41,7 +41,11 @@ export interface TestOrg {
   id: string;
   tokens: Record<Role, string>;
   /** Creates an enrollment token and returns its secret. */
-  enrollmentToken(options?: { group?: string; maxUses?: number | null }): Promise<string>;
+  enrollmentToken(options?: {
+    group?: string;
+    maxUses?: number | null;
+    mode?: ManagementMode;
+  }): Promise<string>;
 }
 
 export interface Harness {
@@ -105,11 +109,11 @@ export function useServer(store: (typeof STORES)[number]): Harness {
         return {
           id: org.id,
           tokens,
-          enrollmentToken: async ({ group = 'default', maxUses = null } = {}) =>
+          enrollmentToken: async ({ group = 'default', maxUses = null, mode = 'COPE' } = {}) =>
             (
               await services.enrollmentTokens.create(
                 org.id,
-                { group, mode: 'COPE', expiresInSeconds: 3600, maxUses },
+                { group, mode, expiresInSeconds: 3600, maxUses },
                 url,
               )
             ).token,

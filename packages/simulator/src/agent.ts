@@ -15,8 +15,8 @@ import {
 } from './transport';
 
 /**
- * What a device keeps after enrolling: its id, its secret credential, and its org with the org's
- * public key, to verify every command.
+ * What a device keeps after enrolling: its id, its secret credential, its org with the org's
+ * public key and the generation of its enrollment, to verify every command.
  */
 export interface DeviceIdentity extends CommandTrust {
   credential: string;
@@ -37,12 +37,15 @@ export interface DeviceMemory extends Omit<DeviceIdentity, 'orgId' | 'commandSig
   gone?: Departure;
 }
 
+/** The requests a device makes: a {@link DeviceTransport}, or a stand-in for one. */
+export type DeviceApi = Pick<DeviceTransport, 'enroll' | 'checkIn' | 'poll' | 'reportResult'>;
+
 export type AgentStatus = 'idle' | 'starting' | 'running' | 'retired' | 'wiped' | 'rejected' | 'stopped';
 
 export interface DeviceAgentOptions {
   device: GeneratedDevice;
   /** Shared by all agents of a fleet. */
-  transport: DeviceTransport;
+  transport: DeviceApi;
   enrollmentToken: string;
   /** A previous enrollment to reuse instead of enrolling again. */
   memory?: DeviceMemory;
@@ -79,7 +82,7 @@ export class DeviceAgent {
   /** Set while the device reboots; both loops wait for it. */
   private booting: Promise<void> | null = null;
   private readonly device: GeneratedDevice;
-  private readonly transport: DeviceTransport;
+  private readonly transport: DeviceApi;
   private readonly enrollmentToken: string;
   private readonly pollWaitSeconds: number;
   private readonly emit: (event: FleetEvent) => void;
@@ -105,6 +108,7 @@ export class DeviceAgent {
             deviceId: memory.deviceId,
             credential: memory.credential,
             orgId: memory.orgId,
+            enrollmentGeneration: memory.enrollmentGeneration,
             commandSigningKey: memory.commandSigningKey,
           }
         : null;
@@ -216,6 +220,7 @@ export class DeviceAgent {
       deviceId: answer.deviceId,
       credential: answer.credential,
       orgId: answer.org.id,
+      enrollmentGeneration: answer.enrollmentGeneration,
       commandSigningKey: answer.commandSigningKey,
     };
     this.state = { ...this.device.state };
@@ -300,14 +305,14 @@ export class DeviceAgent {
 
   /**
    * Executes a command once; a redelivered command gets its stored result reported again. A
-   * command that is not signed by the device's org for this device, or has expired, is refused
-   * (reported failed) without being executed.
+   * command that is not signed by the device's org for this enrollment, or has expired, is
+   * refused (reported failed) without being executed.
    */
   private async handleCommand(command: ReceivedCommand): Promise<void> {
     const known = this.ledger.lookup(command.id);
     if (known.kind === 'running') return;
     if (known.kind === 'done') {
-      await this.report(command.id, known.outcome);
+      await this.report(command.id, this.reportedAgain(known.outcome));
       return;
     }
     this.ledger.begin(command.id);
@@ -336,6 +341,14 @@ export class DeviceAgent {
     });
     await this.report(command.id, outcome);
     if (followUp) await this.follow(followUp);
+  }
+
+  /**
+   * A stored outcome as reported again: the same status, error and result, with the state the
+   * device has now, since the server takes a reported state as the current one.
+   */
+  private reportedAgain(outcome: CommandOutcome): CommandOutcome {
+    return outcome.state ? { ...outcome, state: this.state } : outcome;
   }
 
   private async refuse(command: ReceivedCommand, reason: string): Promise<void> {

@@ -31,7 +31,7 @@ export type FleetEvent =
       status: 'succeeded' | 'failed';
       error?: string;
     }
-  /** A command not signed by the device's org for this device, or expired: reported failed, not executed. */
+  /** A command not signed by the device's org for this enrollment, or expired: reported failed, not executed. */
   | {
       type: 'command-refused';
       index: number;

@@ -3,6 +3,7 @@ export {
   type Departure,
   DeviceAgent,
   type DeviceAgentOptions,
+  type DeviceApi,
   type DeviceIdentity,
   type DeviceMemory,
 } from './agent';

@@ -8,6 +8,8 @@ const StoredDevice = z.object({
   /** Absent in files written before commands were signed. */
   orgId: Uuid.optional(),
   commandSigningKey: CommandSigningKey.optional(),
+  /** Absent in files written before commands were signed for a generation: taken as the first. */
+  enrollmentGeneration: z.number().int().positive().default(1),
   state: DeviceState,
   executed: z
     .array(z.tuple([z.string(), CommandResultRequest.extend({ status: z.enum(['succeeded', 'failed']) })]))

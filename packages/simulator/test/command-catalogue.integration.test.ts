@@ -208,7 +208,10 @@ describe('every command type on a simulated fleet against the real server', () =
         : command;
     try {
       const command = await run(id, { type: 'lock', params: { message: 'tampered' } });
-      expect(command).toMatchObject({ status: 'failed', error: 'signature does not verify' });
+      expect(command).toMatchObject({
+        status: 'failed',
+        error: 'signature does not verify for this enrollment',
+      });
     } finally {
       proxy.rewrite = (command) => command;
     }

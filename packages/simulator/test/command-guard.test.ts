@@ -5,8 +5,9 @@ import { type CommandTrust, refusalOf, SIGNATURE_REFUSAL } from '../src/command-
 
 const { publicKey, privateKey } = generateKeyPairSync('ed25519');
 const trust: CommandTrust = {
-  deviceId: '0193a5c0-0000-7000-8000-000000000002',
   orgId: '0193a5c0-0000-7000-8000-000000000001',
+  deviceId: '0193a5c0-0000-7000-8000-000000000002',
+  enrollmentGeneration: 1,
   commandSigningKey: exportCommandSigningKey(publicKey),
 };
 
@@ -18,11 +19,11 @@ const unsigned = {
   issuedAt: '2026-02-22T12:00:00.000Z',
   expiresAt: expiresAt.toISOString(),
 };
-const signed = { ...unsigned, signature: signCommand(privateKey, trust.deviceId, trust.orgId, unsigned) };
+const signed = { ...unsigned, signature: signCommand(privateKey, trust, unsigned) };
 const before = new Date(expiresAt.getTime() - 60_000);
 
 describe('refusalOf', () => {
-  it('lets a command signed by the org for this device through', () => {
+  it('lets a command signed by the org for this enrollment through', () => {
     expect(refusalOf(signed, trust, before)).toBeUndefined();
   });
 
@@ -40,9 +41,16 @@ describe('refusalOf', () => {
     expect(refusalOf({ ...signed, signature: '' }, trust, before)).toBe(SIGNATURE_REFUSAL);
   });
 
+  it('refuses a command signed for an earlier enrollment of the same device', () => {
+    const reEnrolled = { ...trust, enrollmentGeneration: 2 };
+    expect(refusalOf(signed, reEnrolled, before)).toBe(SIGNATURE_REFUSAL);
+    const current = { ...unsigned, signature: signCommand(privateKey, reEnrolled, unsigned) };
+    expect(refusalOf(current, reEnrolled, before)).toBeUndefined();
+  });
+
   it('refuses a command signed with another key', () => {
     const stranger = generateKeyPairSync('ed25519').privateKey;
-    const forged = { ...unsigned, signature: signCommand(stranger, trust.deviceId, trust.orgId, unsigned) };
+    const forged = { ...unsigned, signature: signCommand(stranger, trust, unsigned) };
     expect(refusalOf(forged, trust, before)).toBe(SIGNATURE_REFUSAL);
   });
 

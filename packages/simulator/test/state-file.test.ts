@@ -24,6 +24,7 @@ describe('fleet state file', () => {
         credential: 'dev_secret',
         orgId: '0b7e2c1e-6f3c-4d2a-9c1b-1f2e3d4c5b6b',
         commandSigningKey: 'i+o1F0kIyRHcKQTK98oCGH7UJgByKcZ9bcjtoXDxoZE=',
+        enrollmentGeneration: 2,
         state: locked,
         executed: [['c1', { status: 'succeeded', state: locked, result: { rangSeconds: 30 } }]],
         removedApps: ['com.example.game'],
@@ -33,6 +34,7 @@ describe('fleet state file', () => {
         credential: 'dev_secret_2',
         orgId: '0b7e2c1e-6f3c-4d2a-9c1b-1f2e3d4c5b6b',
         commandSigningKey: 'i+o1F0kIyRHcKQTK98oCGH7UJgByKcZ9bcjtoXDxoZE=',
+        enrollmentGeneration: 1,
         state: locked,
         executed: [],
         removedApps: [],
@@ -53,10 +55,18 @@ describe('fleet state file', () => {
     await writeFile(path, JSON.stringify({ version: 1, seed: 9, devices: { '3': old } }));
     expect((await loadFleetState(path))?.devices['3']).toEqual({
       ...old,
+      enrollmentGeneration: 1,
       state: { locked: true, restrictions: DEFAULT_RESTRICTIONS },
       executed: [],
       removedApps: [],
     });
+  });
+
+  it('reads a device stored before commands were signed for a generation as the first enrollment', async () => {
+    const path = join(dir, 'before-generations.json');
+    const { enrollmentGeneration, ...old } = state.devices['3']!;
+    await writeFile(path, JSON.stringify({ version: 1, seed: 9, devices: { '3': old } }));
+    expect((await loadFleetState(path))?.devices['3']).toEqual({ ...old, enrollmentGeneration: 1 });
   });
 
   it('reads a missing file as no state', async () => {

@@ -50,6 +50,8 @@ export function sendError(request: FastifyRequest, reply: FastifyReply, error: A
     },
   };
   if (error.retryable) reply.header('x-should-retry', 'true');
+  const retryAfter = error.details?.retryAfterSeconds;
+  if (typeof retryAfter === 'number') reply.header('retry-after', String(retryAfter));
   return reply.code(error.status).send(body);
 }
 

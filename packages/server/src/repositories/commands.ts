@@ -8,13 +8,15 @@ import type {
   PageOf,
   SendCommandRequest,
 } from '@fleetops/protocol';
-import { FINAL_COMMAND_STATUSES, signCommand } from '@fleetops/protocol';
+import { FINAL_COMMAND_STATUSES, signCommand, URGENT_COMMANDS } from '@fleetops/protocol';
 import type { z } from 'zod';
 import { ApiError, notFound } from '../errors';
 import { decodeCursor, toPage } from '../store/cursor';
-import { one, type Queryable } from '../store/db';
+import { type Db, one } from '../store/db';
 import { uuidv7 } from '../store/ids';
 import { iso, isoOrNull } from '../store/time';
+import { isDestructive, OPEN_STATUSES } from './jobs/eligibility';
+import { checkBudget, type SafetySettings } from './jobs/fan-out';
 
 interface CommandRow {
   id: string;
@@ -30,6 +32,8 @@ interface CommandRow {
   acknowledged_at: Date | null;
   completed_at: Date | null;
   expires_at: Date;
+  priority: number;
+  enrollment_generation: number;
 }
 
 const isFinal = (status: CommandStatus) => FINAL_COMMAND_STATUSES.includes(status);
@@ -50,7 +54,7 @@ const toCommand = (row: CommandRow): Command => ({
   expiresAt: iso(row.expires_at),
 });
 
-/** The command as its device receives it, signed by the org for that device. */
+/** The command as its device receives it, signed by the org for that enrollment of the device. */
 function toDeviceCommand(row: CommandRow, device: CommandRecipient, signingKey: KeyObject): DeviceCommand {
   const command = {
     id: row.id,
@@ -59,13 +63,19 @@ function toDeviceCommand(row: CommandRow, device: CommandRecipient, signingKey: 
     issuedAt: iso(row.created_at),
     expiresAt: iso(row.expires_at),
   };
-  return { ...command, signature: signCommand(signingKey, device.id, device.orgId, command) };
+  const recipient = {
+    orgId: device.orgId,
+    deviceId: device.id,
+    enrollmentGeneration: row.enrollment_generation,
+  };
+  return { ...command, signature: signCommand(signingKey, recipient, command) };
 }
 
-/** The device commands are delivered to. */
+/** The device commands are delivered to: one enrollment of it. */
 export interface CommandRecipient {
   id: string;
   orgId: string;
+  enrollmentGeneration: number;
 }
 
 /**
@@ -91,30 +101,67 @@ const REPORTABLE_FROM: Record<z.output<typeof CommandResultRequest>['status'], C
   failed: ['queued', 'delivered', 'acknowledged'],
 };
 
-export function createCommandsRepository(db: Queryable) {
+export function createCommandsRepository(db: Db) {
   return {
+    /**
+     * Sends one command to one device. A wipe of a personally owned device, or a second
+     * destructive command while one is pending, is refused; destructive ones count against the
+     * org's hourly budget.
+     */
     async create(
       orgId: string,
       deviceId: string,
       request: z.output<typeof SendCommandRequest>,
       createdBy: string,
+      settings: SafetySettings,
     ): Promise<Command> {
-      const row = await one<CommandRow>(
-        db,
-        `INSERT INTO commands (id, org_id, device_id, type, params, created_by, expires_at)
-         SELECT $1, org_id, id, $3, $4, $5, now() + make_interval(secs => $6)
-         FROM devices WHERE org_id = $7 AND id = $2 AND status = 'active'
-         RETURNING *`,
-        [uuidv7(), deviceId, request.type, request.params, createdBy, request.ttlSeconds, orgId],
-      );
-      if (row) return toCommand(row);
-      const device = await one<{ status: string }>(
-        db,
-        'SELECT status FROM devices WHERE org_id = $1 AND id = $2',
-        [orgId, deviceId],
-      );
-      if (!device) throw notFound('device', deviceId);
-      throw new ApiError('conflict', `device ${deviceId} is retired: it takes no more commands`);
+      return db.transaction(async (tx) => {
+        const destructive = isDestructive(request.type);
+        if (destructive) await tx.query('SELECT pg_advisory_xact_lock(7412002, hashtext($1))', [orgId]);
+        const device = await one<{ status: string; mode: string; pending: string | null }>(
+          tx,
+          `SELECT status, mode, (SELECT coalesce('job ' || job_id::text, 'command ' || id::text) FROM commands
+             WHERE device_id = d.id AND type IN ('wipe', 'retire') AND status IN ${OPEN_STATUSES} LIMIT 1) AS pending
+           FROM devices d WHERE org_id = $1 AND id = $2`,
+          [orgId, deviceId],
+        );
+        if (!device) throw notFound('device', deviceId);
+        if (device.status !== 'active') {
+          throw new ApiError('conflict', `device ${deviceId} is retired: it takes no more commands`);
+        }
+        if (request.type === 'wipe' && device.mode === 'BYOD') {
+          throw new ApiError(
+            'conflict',
+            `device ${deviceId} is personally owned (BYOD): wipe is refused; retire removes company data and management instead`,
+          );
+        }
+        if (destructive && device.pending) {
+          throw new ApiError(
+            'conflict',
+            `device ${deviceId} already has a destructive command pending (${device.pending})`,
+          );
+        }
+        if (destructive) await checkBudget(tx, orgId, settings.destructiveBudgetPerHour, 1);
+        const row = await one<CommandRow>(
+          tx,
+          `INSERT INTO commands (id, org_id, device_id, enrollment_generation, type, params, priority, created_by,
+             expires_at)
+           SELECT $1, org_id, id, enrollment_generation, $3, $4, $5, $6, now() + make_interval(secs => $7)
+           FROM devices WHERE org_id = $8 AND id = $2
+           RETURNING *`,
+          [
+            uuidv7(),
+            deviceId,
+            request.type,
+            request.params,
+            URGENT_COMMANDS.includes(request.type) ? 0 : 1,
+            createdBy,
+            request.ttlSeconds,
+            orgId,
+          ],
+        );
+        return toCommand(row!);
+      });
     },
 
     async get(orgId: string, id: string): Promise<Command> {
@@ -149,8 +196,10 @@ export function createCommandsRepository(db: Queryable) {
 
     /**
      * Hands the device what it should run now, marking it delivered: queued commands,
-     * and unfinished ones whose delivery went unanswered. Expired ones are marked so. Each one
-     * is signed with `signingKey`, the private key of the device's org.
+     * and unfinished ones whose delivery went unanswered; urgent ones (lock, wipe) first. Only
+     * commands of this enrollment, of jobs that may run (approved, delay over) and whose earlier
+     * command (`after`) succeeded go out. Expired ones are marked so. Each one is signed with
+     * `signingKey`, the private key of the device's org.
      */
     async deliver(device: CommandRecipient, signingKey: KeyObject): Promise<DeviceCommand[]> {
       const deviceId = device.id;
@@ -163,17 +212,21 @@ export function createCommandsRepository(db: Queryable) {
         `UPDATE commands SET status = CASE WHEN status = 'queued' THEN 'delivered' ELSE status END,
            delivered_at = now(), delivery_count = delivery_count + 1
          WHERE id IN (
-           SELECT id FROM commands
-           WHERE device_id = $1 AND expires_at > now()
+           SELECT id FROM commands c
+           WHERE device_id = $1 AND enrollment_generation = $3 AND expires_at > now()
              AND (status = 'queued' OR (status IN ('delivered', 'acknowledged')
                   AND delivered_at < now() - make_interval(secs => $2)))
-           ORDER BY id LIMIT 100
+             AND (job_id IS NULL OR EXISTS (SELECT 1 FROM jobs j WHERE j.id = c.job_id
+                  AND (j.status = 'running' OR (j.status = 'scheduled' AND j.not_before <= now()))))
+             AND (after_command_id IS NULL OR EXISTS (SELECT 1 FROM commands p
+                  WHERE p.id = c.after_command_id AND p.status = 'succeeded'))
+           ORDER BY priority, id LIMIT 100
            FOR UPDATE SKIP LOCKED)
          RETURNING *`,
-        [deviceId, REDELIVERY_AFTER_SECONDS],
+        [deviceId, REDELIVERY_AFTER_SECONDS, device.enrollmentGeneration],
       );
       return rows
-        .sort((a, b) => (a.id < b.id ? -1 : 1))
+        .sort((a, b) => a.priority - b.priority || (a.id < b.id ? -1 : 1))
         .map((row) => toDeviceCommand(row, device, signingKey));
     },
 
@@ -201,7 +254,18 @@ export function createCommandsRepository(db: Queryable) {
           result.result ?? null,
         ],
       );
-      if (updated[0]) return updated[0].type;
+      if (updated[0]) {
+        if (result.status === 'failed') {
+          // What was to run once this succeeded will not run now.
+          await db.query(
+            `UPDATE commands SET status = 'canceled', completed_at = now(),
+               error = 'the command it waited for (' || $1 || ') failed'
+             WHERE after_command_id = $1 AND status = 'queued'`,
+            [id],
+          );
+        }
+        return updated[0].type;
+      }
       const existing = await one<{ status: CommandStatus; expired: boolean }>(
         db,
         'SELECT status, expires_at <= now() AS expired FROM commands WHERE device_id = $1 AND id = $2',

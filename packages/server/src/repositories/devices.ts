@@ -32,13 +32,14 @@ interface DeviceRow {
   state: DeviceState;
   consent: ConsentGrants;
   app_count: number;
+  enrollment_generation: number;
   enrolled_at: Date;
   last_seen_at: Date;
   retired_at: Date | null;
 }
 
 const DEVICE_COLUMNS = `id, org_id, status, group_name, labels, mode, facts, state, consent, app_count,
-  enrolled_at, last_seen_at, retired_at`;
+  enrollment_generation, enrolled_at, last_seen_at, retired_at`;
 
 const toDevice = (row: DeviceRow): Device => ({
   id: row.id,
@@ -50,6 +51,7 @@ const toDevice = (row: DeviceRow): Device => ({
   state: row.state,
   consent: row.consent,
   appCount: row.app_count,
+  enrollmentGeneration: row.enrollment_generation,
   enrolledAt: iso(row.enrolled_at),
   lastSeenAt: iso(row.last_seen_at),
   retiredAt: isoOrNull(row.retired_at),
@@ -60,6 +62,7 @@ export interface DevicePrincipal {
   id: string;
   orgId: string;
   mode: ManagementMode;
+  enrollmentGeneration: number;
 }
 
 type ListQuery = z.output<typeof DeviceListQuery>;
@@ -101,7 +104,11 @@ export function createDevicesRepository(db: Db) {
   };
 
   return {
-    /** Creates the device of an enrollment and its credential, shown to the device once. */
+    /**
+     * Creates the device of an enrollment and its credential, shown to the device once. Hardware
+     * enrolled before (same serial) gets the next generation, and its earlier enrollment still
+     * active is retired with its pending commands: they were meant for the device as it was.
+     */
     async enroll(
       q: Queryable,
       input: {
@@ -114,11 +121,19 @@ export function createDevicesRepository(db: Db) {
       },
     ): Promise<{ device: Device; credential: string }> {
       const credential = newSecret(SECRET_PREFIX.deviceCredential);
+      const earlier = await q.query<{ id: string; enrollment_generation: number; status: DeviceStatus }>(
+        'SELECT id, enrollment_generation, status FROM devices WHERE org_id = $1 AND serial = $2 FOR UPDATE',
+        [input.orgId, input.facts.serial],
+      );
+      for (const device of earlier) {
+        if (device.status === 'active') await retireRow(q, input.orgId, device.id, 'enrolled again');
+      }
+      const generation = Math.max(0, ...earlier.map((device) => device.enrollment_generation)) + 1;
       const row = await one<DeviceRow>(
         q,
         `INSERT INTO devices (id, org_id, group_name, mode, enrollment_token_id, enrollment_request_id,
-           credential_hash, facts)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING ${DEVICE_COLUMNS}`,
+           credential_hash, facts, enrollment_generation)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING ${DEVICE_COLUMNS}`,
         [
           uuidv7(),
           input.orgId,
@@ -128,6 +143,7 @@ export function createDevicesRepository(db: Db) {
           input.requestId,
           hashSecret(credential),
           input.facts,
+          generation,
         ],
       );
       return { device: toDevice(row!), credential };
@@ -195,18 +211,7 @@ export function createDevicesRepository(db: Db) {
 
     /** Unenrolls the device: its credential stops working at once, its pending commands are canceled. */
     async retire(orgId: string, id: string): Promise<Device> {
-      const row = await one<DeviceRow>(
-        db,
-        `WITH retired AS (
-           UPDATE devices SET status = 'retired', retired_at = coalesce(retired_at, now())
-           WHERE org_id = $1 AND id = $2 RETURNING ${DEVICE_COLUMNS}
-         ), canceled AS (
-           UPDATE commands SET status = 'canceled', completed_at = now(), error = 'device retired'
-           WHERE device_id IN (SELECT id FROM retired) AND status IN ('queued', 'delivered', 'acknowledged')
-         )
-         SELECT * FROM retired`,
-        [orgId, id],
-      );
+      const row = await retireRow(db, orgId, id, 'device retired');
       if (!row) throw notFound('device', id);
       return toDevice(row);
     },
@@ -228,16 +233,27 @@ export function createDevicesRepository(db: Db) {
 
     /** The active device behind a credential; a retired one is told so, for good. */
     async authenticate(credential: string): Promise<DevicePrincipal | undefined> {
-      const row = await one<{ id: string; org_id: string; mode: ManagementMode; status: DeviceStatus }>(
+      const row = await one<{
+        id: string;
+        org_id: string;
+        mode: ManagementMode;
+        status: DeviceStatus;
+        enrollment_generation: number;
+      }>(
         db,
-        'SELECT id, org_id, mode, status FROM devices WHERE credential_hash = $1',
+        'SELECT id, org_id, mode, status, enrollment_generation FROM devices WHERE credential_hash = $1',
         [hashSecret(credential)],
       );
       if (!row) return undefined;
       if (row.status === 'retired') {
         throw new ApiError('device_retired', 'this device was retired: enroll it again to manage it');
       }
-      return { id: row.id, orgId: row.org_id, mode: row.mode };
+      return {
+        id: row.id,
+        orgId: row.org_id,
+        mode: row.mode,
+        enrollmentGeneration: row.enrollment_generation,
+      };
     },
 
     /** Records a check-in: whatever parts the device sent, and that it was seen now. */
@@ -269,6 +285,27 @@ export function createDevicesRepository(db: Db) {
   };
 }
 export type DevicesRepository = ReturnType<typeof createDevicesRepository>;
+
+/** Retires a device row and cancels its pending commands, saying why; undefined when there is none. */
+async function retireRow(
+  q: Queryable,
+  orgId: string,
+  id: string,
+  why: string,
+): Promise<DeviceRow | undefined> {
+  return one<DeviceRow>(
+    q,
+    `WITH retired AS (
+       UPDATE devices SET status = 'retired', retired_at = coalesce(retired_at, now())
+       WHERE org_id = $1 AND id = $2 RETURNING ${DEVICE_COLUMNS}
+     ), canceled AS (
+       UPDATE commands SET status = 'canceled', completed_at = now(), error = $3
+       WHERE device_id IN (SELECT id FROM retired) AND status IN ('queued', 'delivered', 'acknowledged')
+     )
+     SELECT * FROM retired`,
+    [orgId, id, why],
+  );
+}
 
 async function replaceApps(tx: Queryable, deviceId: string, apps: InstalledApp[]): Promise<void> {
   await tx.query('DELETE FROM device_apps WHERE device_id = $1', [deviceId]);

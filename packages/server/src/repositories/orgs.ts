@@ -1,5 +1,10 @@
 import { createPrivateKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
-import { exportCommandSigningKey, type Org } from '@fleetops/protocol';
+import {
+  exportCommandSigningKey,
+  type Org,
+  type OrgSettings,
+  type PatchOrgSettingsRequest,
+} from '@fleetops/protocol';
 import { one, type Queryable } from '../store/db';
 import { uuidv7 } from '../store/ids';
 import { iso } from '../store/time';
@@ -57,6 +62,37 @@ export function createOrgsRepository(db: Queryable) {
     async first(): Promise<Org | undefined> {
       const row = await one<OrgRow>(db, `SELECT ${ORG_COLUMNS} FROM orgs ORDER BY id LIMIT 1`);
       return row && toOrg(row);
+    },
+
+    /** The org's safety settings (approval threshold, destructive budget). */
+    async settings(orgId: string, q: Queryable = db): Promise<OrgSettings> {
+      const row = await one<{
+        approval_threshold: number | null;
+        destructive_budget_per_hour: number | null;
+      }>(q, 'SELECT approval_threshold, destructive_budget_per_hour FROM orgs WHERE id = $1', [orgId]);
+      if (!row) throw new Error(`org ${orgId} not found`);
+      return {
+        approvalThreshold: row.approval_threshold,
+        destructiveBudgetPerHour: row.destructive_budget_per_hour,
+      };
+    },
+
+    /** Changes the settings given; a null turns one off. */
+    async updateSettings(orgId: string, patch: PatchOrgSettingsRequest): Promise<OrgSettings> {
+      await db.query(
+        `UPDATE orgs SET
+           approval_threshold = CASE WHEN $2 THEN $3::int ELSE approval_threshold END,
+           destructive_budget_per_hour = CASE WHEN $4 THEN $5::int ELSE destructive_budget_per_hour END
+         WHERE id = $1`,
+        [
+          orgId,
+          patch.approvalThreshold !== undefined,
+          patch.approvalThreshold ?? null,
+          patch.destructiveBudgetPerHour !== undefined,
+          patch.destructiveBudgetPerHour ?? null,
+        ],
+      );
+      return this.settings(orgId);
     },
 
     /**

@@ -135,6 +135,66 @@ export const migrations: readonly Migration[] = [
         WHERE state -> 'restrictions' IS NULL;
     `,
   },
+  {
+    version: 3,
+    name: 'jobs: bulk commands with approval, delay, sequencing and safety settings; enrollment generations',
+    sql: /* sql */ `
+      ALTER TABLE orgs ADD COLUMN approval_threshold integer;
+      ALTER TABLE orgs ADD COLUMN destructive_budget_per_hour integer;
+
+      -- Which enrollment of the same hardware (serial) in the org a device row is, from 1.
+      ALTER TABLE devices ADD COLUMN enrollment_generation integer NOT NULL DEFAULT 1;
+      CREATE INDEX devices_org_imei ON devices (org_id, imei);
+
+      CREATE TABLE jobs (
+        id uuid PRIMARY KEY,
+        org_id uuid NOT NULL REFERENCES orgs (id),
+        type text NOT NULL,
+        params jsonb NOT NULL DEFAULT '{}',
+        status text NOT NULL
+          CHECK (status IN ('awaiting_approval', 'scheduled', 'running', 'completed', 'canceled', 'expired')),
+        reason text,
+        selector text,
+        target_count integer NOT NULL DEFAULT 0,
+        unresolved jsonb NOT NULL DEFAULT '[]',
+        ttl_seconds integer NOT NULL,
+        created_by text NOT NULL,
+        created_by_token uuid NOT NULL,
+        created_at timestamptz NOT NULL DEFAULT now(),
+        requires_approval boolean NOT NULL DEFAULT false,
+        approval_expires_at timestamptz,
+        approved_by text,
+        approved_at timestamptz,
+        not_before timestamptz,
+        after_job_id uuid REFERENCES jobs (id),
+        canceled_by text,
+        canceled_at timestamptz,
+        completed_at timestamptz,
+        idempotency_key text,
+        UNIQUE (org_id, idempotency_key)
+      );
+      CREATE INDEX jobs_org ON jobs (org_id, id DESC);
+      CREATE INDEX jobs_open ON jobs (status) WHERE status IN ('awaiting_approval', 'scheduled', 'running');
+
+      ALTER TABLE commands ADD COLUMN job_id uuid REFERENCES jobs (id);
+      ALTER TABLE commands ADD COLUMN enrollment_generation integer NOT NULL DEFAULT 1;
+      -- 0 is delivered ahead of 1: lock and wipe go before any backlog of routine commands.
+      ALTER TABLE commands ADD COLUMN priority smallint NOT NULL DEFAULT 1;
+      ALTER TABLE commands ADD COLUMN after_command_id uuid;
+      ALTER TABLE commands ADD COLUMN source_line integer;
+      ALTER TABLE commands ADD COLUMN skip_reason text;
+      ALTER TABLE commands DROP CONSTRAINT commands_status_check;
+      ALTER TABLE commands ADD CONSTRAINT commands_status_check CHECK (status IN
+        ('queued', 'delivered', 'acknowledged', 'succeeded', 'failed', 'expired', 'canceled', 'skipped'));
+      CREATE INDEX commands_job ON commands (job_id, status) WHERE job_id IS NOT NULL;
+      CREATE INDEX commands_after ON commands (after_command_id) WHERE after_command_id IS NOT NULL;
+      CREATE INDEX commands_destructive_window ON commands (org_id, created_at)
+        WHERE type IN ('wipe', 'retire') AND status <> 'skipped';
+      -- At most one pending destructive command per device, whoever races to send one.
+      CREATE UNIQUE INDEX commands_one_pending_destructive ON commands (device_id)
+        WHERE type IN ('wipe', 'retire') AND status IN ('queued', 'delivered', 'acknowledged');
+    `,
+  },
 ];
 
 /** Brings the schema up to date, one transaction per migration; safe with several replicas starting at once. */

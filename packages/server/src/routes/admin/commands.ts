@@ -1,10 +1,13 @@
 import { adminRoutes } from '@fleetops/protocol';
 import { defineRoute } from '../../http/route';
 import type { Services } from '../../services';
+import { requireRoleFor } from './destructive';
 
-export const commandRoutes = ({ commands, devices, notifier }: Services) => [
+export const commandRoutes = ({ commands, devices, orgs, notifier }: Services) => [
   defineRoute(adminRoutes.sendDeviceCommand, async ({ admin, params, body }) => {
-    const command = await commands.create(admin.org.id, params.id, body, admin.token.name);
+    requireRoleFor(admin, body.type);
+    const settings = await orgs.settings(admin.org.id);
+    const command = await commands.create(admin.org.id, params.id, body, admin.token.name, settings);
     await notifier.notify(command.deviceId);
     return command;
   }),

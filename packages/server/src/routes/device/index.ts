@@ -50,6 +50,7 @@ export const deviceApiRoutes = (svc: Services, shutdown: AbortSignal) => {
         org,
         mode: device.mode,
         checkInIntervalSeconds: svc.checkInIntervalSeconds,
+        enrollmentGeneration: device.enrollmentGeneration,
         commandSigningKey: (await svc.orgs.commandSigningKey(org.id)).publicKey,
       };
     }),
