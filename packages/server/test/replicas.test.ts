@@ -26,11 +26,9 @@ describe.skipIf(!databaseUrl)('replicas sharing PostgreSQL', () => {
     expect((await a!.services.orgs.first())!.id).toBe((await b!.services.orgs.first())!.id);
   });
 
-  // Without the cross-replica wake-up the poll would wait its full 25 s and the test time out.
-  it('wakes a device long-polling one replica when a command is sent through the other', {
-    timeout: 15_000,
-  }, async () => {
-    const [a, b] = replicas;
+  /** An admin token and a device enrolled through replica a. */
+  async function enrolledDevice() {
+    const [a] = replicas;
     const org = (await a!.services.orgs.first())!;
     const admin = (await a!.services.apiTokens.create(org.id, 'replica-test', 'admin')).token;
     const enrollment = await a!.services.enrollmentTokens.create(
@@ -45,19 +43,46 @@ describe.skipIf(!databaseUrl)('replicas sharing PostgreSQL', () => {
         body: JSON.stringify({ enrollmentToken: enrollment.token, facts: facts() }),
       })
     ).json();
+    const send = async (path: string, body: unknown) =>
+      (
+        await fetch(`${a!.url}${path}`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' },
+          body: JSON.stringify(body),
+        })
+      ).json();
+    return { enrolled, send };
+  }
 
-    const poll = fetch(`${b!.url}/device/v1/commands?wait=25`, {
-      headers: { authorization: `Bearer ${enrolled.credential}` },
+  /** Starts a long poll of the device on replica b, and gives it time to start waiting. */
+  async function pollOnB(credential: string) {
+    const poll = fetch(`${replicas[1]!.url}/device/v1/commands?wait=25`, {
+      headers: { authorization: `Bearer ${credential}` },
     });
     await new Promise((resolve) => setTimeout(resolve, 300));
-    const sent = await (
-      await fetch(`${a!.url}/v1/devices/${enrolled.deviceId}/commands`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' },
-        body: JSON.stringify({ type: 'lock' }),
-      })
-    ).json();
-    const delivered = await (await poll).json();
-    expect(delivered.commands.map((c: { id: string }) => c.id)).toEqual([sent.id]);
+    return async () => (await (await poll).json()).commands.map((c: { id: string; type: string }) => c);
+  }
+
+  // Without the cross-replica wake-up the poll would wait its full 25 s and the test time out.
+  it('wakes a device long-polling one replica when a command is sent through the other', {
+    timeout: 15_000,
+  }, async () => {
+    const { enrolled, send } = await enrolledDevice();
+    const delivered = await pollOnB(enrolled.credential);
+    const sent = await send(`/v1/devices/${enrolled.deviceId}/commands`, { type: 'lock' });
+    expect((await delivered()).map((c: { id: string }) => c.id)).toEqual([sent.id]);
+  });
+
+  it('wakes a device long-polling one replica when a job for it is created through the other', {
+    timeout: 15_000,
+  }, async () => {
+    const { enrolled, send } = await enrolledDevice();
+    const delivered = await pollOnB(enrolled.credential);
+    const job = await send('/v1/jobs', {
+      type: 'ring',
+      targets: { devices: [{ value: enrolled.deviceId }] },
+    });
+    expect(job.status).toBe('running');
+    expect((await delivered()).map((c: { type: string }) => c.type)).toEqual(['ring']);
   });
 });
