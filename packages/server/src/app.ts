@@ -8,6 +8,7 @@ import {
   validatorCompiler,
 } from 'fastify-type-provider-zod';
 import { installErrorHandling } from './http/error-handler';
+import { RateLimiter } from './http/rate-limit';
 import { registerRoutes } from './http/route';
 import { commandRoutes } from './routes/admin/commands';
 import { deviceRoutes } from './routes/admin/devices';
@@ -26,13 +27,21 @@ const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 /** How often commands past their expiry are marked expired. */
 export const EXPIRY_SWEEP_MS = 30_000;
 
+/** Requests per second each API token may make on average (bursts of twice that); 0 turns it off. */
+export const DEFAULT_ADMIN_REQUESTS_PER_SECOND = 1000;
+
 export interface AppOptions {
   services: Services;
   logger?: FastifyServerOptions['logger'];
+  adminRequestsPerSecond?: number;
 }
 
 /** The management server as a Fastify app: admin API, device API, OpenAPI and health. */
-export async function buildApp({ services, logger = false }: AppOptions) {
+export async function buildApp({
+  services,
+  logger = false,
+  adminRequestsPerSecond = DEFAULT_ADMIN_REQUESTS_PER_SECOND,
+}: AppOptions) {
   const shutdown = new AbortController();
   const app = Fastify({
     logger,
@@ -77,7 +86,8 @@ export async function buildApp({ services, logger = false }: AppOptions) {
 
   await services.notifier.start();
   const auth = { admin: services.apiTokens.authenticate, device: services.devices.authenticate };
-  registerRoutes(app, { auth, idempotencyKeys: services.idempotencyKeys }, [
+  const rateLimit = adminRequestsPerSecond > 0 ? new RateLimiter(adminRequestsPerSecond) : undefined;
+  registerRoutes(app, { auth, idempotencyKeys: services.idempotencyKeys, rateLimit }, [
     ...tokenRoutes(services),
     ...enrollmentTokenRoutes(services),
     ...deviceRoutes(services),

@@ -23,6 +23,8 @@ export interface ServerOptions {
   /** The URL devices reach the server at, put into enrollment payloads; defaults to the listening URL. */
   publicUrl?: string;
   checkInIntervalSeconds?: number;
+  /** Requests per second each API token may make on average, bursts of twice that; 0 turns it off. */
+  adminRequestsPerSecond?: number;
 }
 
 export interface RunningServer {
@@ -57,6 +59,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     const { org, adminToken } = await bootstrap(services);
     const app = await buildApp({
       services,
+      adminRequestsPerSecond: options.adminRequestsPerSecond,
       logger: {
         level: options.logLevel ?? 'info',
         ...(options.logStream && { stream: options.logStream }),

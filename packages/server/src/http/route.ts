@@ -8,6 +8,7 @@ import type { DevicePrincipal } from '../repositories/devices';
 import { fingerprint, type IdempotencyKeysRepository } from '../repositories/idempotency-keys';
 import type { Authenticators } from './auth';
 import { authenticateAdmin, authenticateDevice } from './auth';
+import type { RateLimiter } from './rate-limit';
 
 type Input<S extends RouteSpec, K extends 'params' | 'query' | 'body'> = S[K] extends z.ZodType
   ? z.output<S[K]>
@@ -43,11 +44,27 @@ export function defineRoute<const S extends RouteSpec>(
 
 const principals = new WeakMap<FastifyRequest, AdminPrincipal | DevicePrincipal>();
 
-/** Registers each route with its schemas (validation, serialisation, OpenAPI) and its authentication. */
 /** What routes need besides their handlers. */
 export interface RouteDependencies {
   auth: Authenticators;
   idempotencyKeys: IdempotencyKeysRepository;
+  /** Limits each API token's request rate; none when absent. */
+  rateLimit?: RateLimiter;
+}
+
+/** Tells the caller its budget (RateLimit-* headers) and refuses it with 429 when spent. */
+function limitRate(limiter: RateLimiter, admin: AdminPrincipal, reply: FastifyReply): void {
+  const verdict = limiter.take(admin.token.id);
+  reply.header('ratelimit-limit', String(verdict.limit));
+  reply.header('ratelimit-remaining', String(verdict.remaining));
+  reply.header('ratelimit-reset', String(verdict.resetSeconds));
+  if (verdict.allowed) return;
+  throw new ApiError(
+    'rate_limited',
+    `too many requests with this token (${limiter.perSecond}/s, bursts of ${limiter.burst}): slow down`,
+    { retryAfterSeconds: verdict.retryAfterSeconds },
+    true,
+  );
 }
 
 /** Registers each route with its schemas (validation, serialisation, OpenAPI) and its authentication. */
@@ -73,9 +90,12 @@ export function registerRoutes(
       },
       // Authentication comes before parsing and validation: a caller without a valid
       // credential learns nothing about what the endpoint would accept.
-      onRequest: async (request) => {
-        if (spec.auth === 'admin')
-          principals.set(request, await authenticateAdmin(deps.auth, request, spec.role));
+      onRequest: async (request, reply) => {
+        if (spec.auth === 'admin') {
+          const admin = await authenticateAdmin(deps.auth, request, spec.role);
+          principals.set(request, admin);
+          if (deps.rateLimit) limitRate(deps.rateLimit, admin, reply);
+        }
         if (spec.auth === 'device') principals.set(request, await authenticateDevice(deps.auth, request));
       },
       handler: async (request, reply) => {
