@@ -45,13 +45,13 @@ export const JobGuards = z.object({
     .int()
     .min(0)
     .optional()
-    .describe('Refuse unless exactly this many devices would run the command'),
+    .describe('Refuse unless the targets resolve to exactly this many devices (skipped ones included)'),
   maxTargets: z
     .number()
     .int()
     .min(1)
     .optional()
-    .describe('Refuse when more than this many devices would run the command'),
+    .describe('Refuse when the targets resolve to more than this many devices (skipped ones included)'),
 });
 
 const JobOptions = z.object({
@@ -141,6 +141,10 @@ export const JobPreview = z
       .describe('Devices that would be skipped, per reason'),
     unresolved: z.array(UnresolvedTarget),
     requiresApproval: z.boolean(),
+    refusal: z
+      .string()
+      .nullable()
+      .describe('Why creating this job would be refused (a guard, the budget), or null when it would not'),
     devices: z.array(PreviewDevice).describe('The first `sampleSize` devices, in id order'),
   })
   .meta({ id: 'JobPreview' });

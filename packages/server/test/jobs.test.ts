@@ -126,8 +126,15 @@ describeStores('jobs', (server) => {
       targets: { where: 'os = android', all: true },
     });
     expect(allowed.status).toBe(201);
+    expect(await allowed.json()).toMatchObject({ selector: 'os = android', targetCount: 2 });
+    await devicesOf(server, org, 1, { os: 'ios' });
+    const narrowed = await createJob(org.tokens.operator, {
+      type: 'sync',
+      targets: { where: 'os = android', all: true },
+    });
+    expect((await narrowed.json()).targetCount).toBe(2);
     const all = await createJob(org.tokens.operator, { type: 'sync', targets: { all: true } });
-    expect((await all.json()).targetCount).toBe(2);
+    expect((await all.json()).targetCount).toBe(3);
   });
 
   it('points a selector syntax error at its column', async () => {
@@ -214,8 +221,28 @@ describeStores('jobs', (server) => {
     expect(skipped).toMatchObject({ eligible: false, skipReason: 'byod_wipe' });
     expect(skipped.message).toContain('retire');
     expect(preview.devices.filter((d: { eligible: boolean }) => d.eligible)).toHaveLength(owned.length);
+    expect(preview.refusal).toBeNull();
     expect(await jobCount(org)).toBe(0);
     expect(await poll(server, owned[0]!)).toEqual([]);
+  });
+
+  it('says in a preview why the job would be refused', async () => {
+    const org = await server.newOrg();
+    await devicesOf(server, org, 2);
+    const preview = async (body: object) =>
+      (await server.api(org.tokens.viewer, '/v1/jobs/preview', { method: 'POST', body })).json();
+    expect((await preview({ type: 'sync', targets: { where: 'os = android' } })).refusal).toContain(
+      'matches every active device',
+    );
+    expect((await preview({ type: 'sync', targets: { all: true }, expectCount: 5 })).refusal).toContain(
+      'not the 5 expected',
+    );
+    await server.api(org.tokens.admin, '/v1/settings', {
+      method: 'PATCH',
+      body: { destructiveBudgetPerHour: 1 },
+    });
+    expect((await preview({ type: 'wipe', targets: { all: true } })).refusal).toContain('budget of 1');
+    expect((await preview({ type: 'sync', targets: { all: true } })).refusal).toBeNull();
   });
 
   it('refuses when the resolved count is not the expected one or exceeds the maximum', async () => {

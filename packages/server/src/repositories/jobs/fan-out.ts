@@ -59,7 +59,7 @@ async function plan(q: Queryable, orgId: string, request: CreateRequest | Previe
 }
 
 /** Refuses a job whose resolved size is not what the caller said it would be. */
-function checkGuards(request: CreateRequest, targets: number): void {
+function checkGuards(request: CreateRequest | PreviewRequest, targets: number): void {
   if (request.expectCount !== undefined && targets !== request.expectCount) {
     throw new ApiError(
       'guard_refused',
@@ -77,7 +77,12 @@ function checkGuards(request: CreateRequest, targets: number): void {
 }
 
 /** A selector that matches the whole fleet is a likely mistake unless the caller says so. */
-async function checkNotWholeFleet(q: Queryable, orgId: string, request: CreateRequest, targets: number) {
+async function checkNotWholeFleet(
+  q: Queryable,
+  orgId: string,
+  request: CreateRequest | PreviewRequest,
+  targets: number,
+) {
   if (!('where' in request.targets) || request.targets.all || targets === 0) return;
   const fleet = await one<{ n: number }>(
     q,
@@ -174,6 +179,14 @@ export async function previewJob(
     skipped,
     unresolved: source.unresolved,
     requiresApproval: needsApproval(request.type, settings, eligibleCount),
+    refusal: await refusalOf(async () => {
+      refuseUnresolved(source);
+      checkGuards(request, targetCount);
+      await checkNotWholeFleet(q, orgId, request, targetCount);
+      if (isDestructive(request.type)) {
+        await checkBudget(q, orgId, settings.destructiveBudgetPerHour, eligibleCount);
+      }
+    }),
     devices: sample.map((row) => {
       const offlineMs = now - row.last_seen_at.getTime();
       const note =
@@ -195,6 +208,17 @@ export async function previewJob(
       };
     }),
   };
+}
+
+/** The message of the refusal `checks` throw, or null when they pass. */
+async function refusalOf(checks: () => Promise<void>): Promise<string | null> {
+  try {
+    await checks();
+    return null;
+  } catch (error) {
+    if (error instanceof ApiError) return error.message;
+    throw error;
+  }
 }
 
 const needsApproval = (type: CreateRequest['type'], settings: SafetySettings, eligible: number) =>

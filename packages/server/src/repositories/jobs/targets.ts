@@ -37,7 +37,7 @@ export async function targetSource(q: Queryable, params: unknown[], targets: Tar
   }
   const active = (condition: string) =>
     `(SELECT *, NULL::int AS line FROM devices WHERE org_id = $1 AND status = 'active' AND ${condition})`;
-  if ('all' in targets) return { rows: active('true'), unresolved: [], selector: null };
+  if (!('where' in targets)) return { rows: active('true'), unresolved: [], selector: null };
   if (targets.where.trim() === '') {
     throw new ApiError(
       'guard_refused',
