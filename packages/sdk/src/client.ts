@@ -8,6 +8,8 @@ import { VERSION } from './internal/version';
 import { Commands } from './resources/commands';
 import { Devices } from './resources/devices';
 import { EnrollmentTokens } from './resources/enrollment-tokens';
+import { Jobs } from './resources/jobs';
+import { Settings } from './resources/settings';
 import { Tokens } from './resources/tokens';
 
 /** How to reach and talk to a fleetops server. */
@@ -22,6 +24,12 @@ export interface ClientOptions {
   timeoutMs?: number;
   /** Retries after the first attempt of a request; default 2. */
   maxRetries?: number;
+  /**
+   * Most requests in flight at once across the client; default 16. Further requests wait their
+   * turn. The client lowers this while the server answers 429 or 503, and raises it back as
+   * requests succeed.
+   */
+  maxConcurrency?: number;
   /** Your application's name and version, put before the SDK's in `User-Agent`. */
   userAgent?: string;
   /** Headers sent with every request. */
@@ -37,6 +45,7 @@ export interface RouteRequest {
 
 const DEFAULT_TIMEOUT_MS = 30_000;
 const DEFAULT_MAX_RETRIES = 2;
+const DEFAULT_MAX_CONCURRENCY = 16;
 
 /**
  * The client of the fleetops admin API.
@@ -53,8 +62,12 @@ export class FleetClient {
   readonly enrollmentTokens: EnrollmentTokens = new EnrollmentTokens(this);
   /** Enrolled devices. */
   readonly devices: Devices = new Devices(this);
-  /** Commands sent to devices. */
+  /** Commands sent to devices, one device at a time. */
   readonly commands: Commands = new Commands(this);
+  /** Jobs: one command sent to many devices, with guards, approval and per-device results. */
+  readonly jobs: Jobs = new Jobs(this);
+  /** The org's safety settings. */
+  readonly settings: Settings = new Settings(this);
 
   /** The server's address, without a trailing slash. */
   readonly baseUrl: string;
@@ -62,6 +75,8 @@ export class FleetClient {
   readonly timeoutMs: number;
   /** Retries after the first attempt of a request. */
   readonly maxRetries: number;
+  /** Most requests in flight at once, before the client adapts it to the server's load. */
+  readonly maxConcurrency: number;
 
   readonly #transport: Transport;
   readonly #close: () => Promise<void>;
@@ -71,6 +86,10 @@ export class FleetClient {
     if (!options.token) throw new FleetError('a token is required: pass { token } to FleetClient');
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     this.maxRetries = options.maxRetries ?? DEFAULT_MAX_RETRIES;
+    this.maxConcurrency = options.maxConcurrency ?? DEFAULT_MAX_CONCURRENCY;
+    if (!Number.isInteger(this.maxConcurrency) || this.maxConcurrency < 1) {
+      throw new FleetError(`maxConcurrency must be a whole number of at least 1, not ${this.maxConcurrency}`);
+    }
     const keepAlive = options.fetch ? undefined : createKeepAliveFetch();
     this.#close = keepAlive?.close ?? (async () => {});
     this.#transport = new Transport({
@@ -79,6 +98,7 @@ export class FleetClient {
       fetch: options.fetch ?? keepAlive!.fetch,
       timeoutMs: this.timeoutMs,
       maxRetries: this.maxRetries,
+      maxConcurrency: this.maxConcurrency,
       userAgent: [options.userAgent, `fleetops-sdk/${VERSION}`].filter(Boolean).join(' '),
       headers: options.headers ?? {},
     });

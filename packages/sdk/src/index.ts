@@ -8,6 +8,7 @@ export type {
   CreatedApiToken,
   CreatedEnrollmentToken,
   CreateEnrollmentTokenRequest,
+  CreateJobRequest,
   Device,
   DeviceFacts,
   DeviceState,
@@ -19,15 +20,30 @@ export type {
   ErrorCode,
   FieldIssue,
   InstalledApp,
+  Job,
+  JobCounts,
+  JobDeviceStatus,
+  JobPreview,
+  JobResult,
+  JobStatus,
+  JobTargets,
   ManagementMode,
   Org,
+  OrgSettings,
   Os,
   PatchDeviceRequest,
+  PatchOrgSettingsRequest,
+  PreviewDevice,
+  PreviewJobRequest,
   Role,
   SendCommandRequest,
+  SkipReason,
+  TargetKey,
+  TargetRef,
+  UnresolvedTarget,
   WhoAmI,
 } from '@fleetops/protocol';
-export { adminRoutes, FINAL_COMMAND_STATUSES } from '@fleetops/protocol';
+export { adminRoutes, FINAL_COMMAND_STATUSES, FINAL_JOB_STATUSES } from '@fleetops/protocol';
 export { type ClientOptions, FleetClient, type RouteRequest } from './client';
 export {
   type ApiErrorInit,
@@ -52,4 +68,5 @@ export { VERSION } from './internal/version';
 export type { WaitOptions } from './resources/commands';
 export type { DeviceAppListQuery, DeviceCommandListQuery, DeviceListQuery } from './resources/devices';
 export type { EnrollmentTokenListQuery } from './resources/enrollment-tokens';
+export type { JobListQuery, JobResultsQuery, JobWaitOptions, JobWatchOptions } from './resources/jobs';
 export type { TokenListQuery } from './resources/tokens';

@@ -5,6 +5,10 @@ import {
   Device,
   type ErrorCode,
   InstalledApp,
+  Job,
+  type JobCounts,
+  JobResult,
+  type JobStatus,
   WhoAmI,
 } from '@fleetops/protocol';
 import { HttpResponse } from 'msw';
@@ -16,6 +20,7 @@ export const BASE_URL = 'http://fleet.test';
 export const TOKEN = 'fo_live_7f3a9c2e5b1d4f60a8e2c9b7d1f3a5e7';
 export const DEVICE_ID = '0b9e7c1a-3f4d-4e2b-9a6c-5d8e7f1a2b3c';
 export const COMMAND_ID = '6a1f2e3d-4c5b-4a69-8877-665544332211';
+export const JOB_ID = '7b2e3f4a-5d6c-4b7a-9988-776655443322';
 const ORG_ID = '11111111-2222-4333-8444-555555555555';
 const NOW = '2025-01-02T03:04:05.000Z';
 
@@ -71,6 +76,7 @@ export function device(overrides: Partial<Device> = {}): Device {
     state: { locked: false },
     consent: { location: true, files: false, callLog: false, appUsage: true },
     appCount: 3,
+    enrollmentGeneration: 1,
     enrolledAt: NOW,
     lastSeenAt: NOW,
     retiredAt: null,
@@ -117,5 +123,62 @@ export function whoami(): WhoAmI {
   return WhoAmI.parse({
     org: { id: ORG_ID, name: 'Acme', createdAt: NOW },
     token: { id: apiToken().id, name: 'ci', role: 'operator', prefix: 'fo_live_ab' },
+  });
+}
+
+/** A lock job for 100 devices; `counts` adds to zero counts of every device status. */
+export function job(
+  status: JobStatus = 'running',
+  counts: Partial<JobCounts> = {},
+  overrides: Partial<Job> = {},
+): Job {
+  return Job.parse({
+    id: JOB_ID,
+    type: 'lock',
+    params: {},
+    status,
+    reason: 'lost devices',
+    selector: null,
+    targetCount: 100,
+    counts: {
+      queued: 0,
+      delivered: 0,
+      acknowledged: 0,
+      succeeded: 0,
+      failed: 0,
+      expired: 0,
+      canceled: 0,
+      skipped: 0,
+      ...counts,
+    },
+    unresolved: [],
+    createdBy: 'ci',
+    createdAt: NOW,
+    requiresApproval: false,
+    approvedBy: null,
+    approvedAt: null,
+    approvalExpiresAt: null,
+    notBefore: null,
+    afterJobId: null,
+    canceledBy: null,
+    canceledAt: null,
+    completedAt: null,
+    ttlSeconds: 604_800,
+    ...overrides,
+  });
+}
+
+export function jobResult(deviceId: string, overrides: Partial<JobResult> = {}): JobResult {
+  return JobResult.parse({
+    deviceId,
+    commandId: COMMAND_ID,
+    serial: 'SN123',
+    status: 'succeeded',
+    error: null,
+    line: null,
+    result: null,
+    deliveredAt: NOW,
+    completedAt: NOW,
+    ...overrides,
   });
 }

@@ -9,6 +9,9 @@ import {
   DEVICE_ID,
   device,
   installedApp,
+  JOB_ID,
+  job,
+  jobResult,
   makeClient,
   TOKEN,
   useMswServer,
@@ -119,6 +122,72 @@ describe('each method sends its route', () => {
       (c) => c.commands.retrieve(COMMAND_ID),
       command(),
       { path: `/v1/commands/${COMMAND_ID}` },
+    ],
+    [
+      'jobs.create',
+      (c) =>
+        c.jobs.create({
+          type: 'lock',
+          targets: { devices: [{ by: 'serial', value: 'SN123', line: 2 }] },
+          expectCount: 1,
+        }),
+      job('scheduled'),
+      {
+        method: 'POST',
+        path: '/v1/jobs',
+        body: {
+          type: 'lock',
+          targets: { devices: [{ by: 'serial', value: 'SN123', line: 2 }] },
+          expectCount: 1,
+        },
+      },
+    ],
+    [
+      'jobs.preview',
+      (c) => c.jobs.preview({ type: 'reboot', targets: { where: 'group = sales' }, sampleSize: 5 }),
+      jobPreview(),
+      {
+        method: 'POST',
+        path: '/v1/jobs/preview',
+        body: { type: 'reboot', targets: { where: 'group = sales' }, sampleSize: 5 },
+      },
+    ],
+    [
+      'jobs.list',
+      (c) => c.jobs.list({ status: 'running', type: 'wipe' }),
+      page(job()),
+      { method: 'GET', path: '/v1/jobs', search: '?status=running&type=wipe' },
+    ],
+    ['jobs.retrieve', (c) => c.jobs.retrieve(JOB_ID), job(), { method: 'GET', path: `/v1/jobs/${JOB_ID}` }],
+    [
+      'jobs.results',
+      (c) => c.jobs.results(JOB_ID, { status: 'failed', limit: 50 }),
+      page(jobResult(DEVICE_ID, { status: 'failed', error: 'device refused' })),
+      { method: 'GET', path: `/v1/jobs/${JOB_ID}/results`, search: '?status=failed&limit=50' },
+    ],
+    [
+      'jobs.cancel',
+      (c) => c.jobs.cancel(JOB_ID),
+      job('canceled'),
+      { method: 'POST', path: `/v1/jobs/${JOB_ID}/cancel`, body: undefined },
+    ],
+    [
+      'jobs.approve',
+      (c) => c.jobs.approve(JOB_ID),
+      job('scheduled'),
+      { method: 'POST', path: `/v1/jobs/${JOB_ID}/approve`, body: undefined },
+    ],
+    [
+      'settings.retrieve',
+      (c) => c.settings.retrieve(),
+      { approvalThreshold: 50, destructiveBudgetPerHour: null },
+      { method: 'GET', path: '/v1/settings' },
+    ],
+    [
+      'settings.update',
+      (c) => c.settings.update({ destructiveBudgetPerHour: 200 }),
+      { approvalThreshold: 50, destructiveBudgetPerHour: 200 },
+      { method: 'PATCH', path: '/v1/settings', body: { destructiveBudgetPerHour: 200 } },
     ],
     [
       'enrollmentTokens.revoke',
@@ -254,4 +323,38 @@ function enrollmentToken() {
 
 function payload() {
   return { v: 1, server: BASE_URL, token: 'enr_secret', mode: 'COPE' };
+}
+
+function jobPreview() {
+  return {
+    type: 'reboot',
+    targetCount: 2,
+    eligibleCount: 1,
+    skipped: {
+      byod_wipe: 0,
+      pending_destructive: 0,
+      unsupported_platform: 1,
+      already_locked: 0,
+      retired: 0,
+      not_in_after_job: 0,
+    },
+    unresolved: [],
+    requiresApproval: false,
+    refusal: null,
+    devices: [
+      {
+        deviceId: DEVICE_ID,
+        serial: 'SN123',
+        model: 'Pixel 8',
+        os: 'android',
+        group: 'sales',
+        mode: 'COPE',
+        lastSeenAt: '2025-01-02T03:04:05.000Z',
+        line: null,
+        eligible: true,
+        skipReason: null,
+        message: null,
+      },
+    ],
+  };
 }

@@ -6,6 +6,7 @@ import { redact } from '../internal/redact';
 import { abortError, sleep } from '../internal/sleep';
 import { FleetApiError, FleetNetworkError, FleetTimeoutError } from './errors';
 import { parseResponse, type RawResponse } from './response';
+import { Throttle } from './throttle';
 
 /** The `fetch` the client sends requests with; the global `fetch` fits. */
 export type Fetch = (url: string, init: RequestInit) => Promise<Response>;
@@ -32,6 +33,8 @@ export interface TransportConfig {
   fetch: Fetch;
   timeoutMs: number;
   maxRetries: number;
+  /** Most attempts in flight at once; the throttle lowers this while the server is overloaded. */
+  maxConcurrency: number;
   userAgent: string;
   headers: Record<string, string>;
 }
@@ -58,15 +61,18 @@ interface PreparedRequest {
 class AttemptTimedOut extends Error {}
 
 /**
- * Sends requests: request -> makeRequest -> fetchWithTimeout -> shouldRetry -> retryRequest.
+ * Sends requests: request -> makeRequest -> (throttle) -> fetchWithTimeout -> shouldRetry ->
+ * retryRequest.
  * Every request is safe to repeat: GETs by nature, the others because they carry an
  * `Idempotency-Key` that stays the same across attempts.
  */
 export class Transport {
   readonly #config: TransportConfig;
+  readonly #throttle: Throttle;
 
   constructor(config: TransportConfig) {
     this.#config = config;
+    this.#throttle = new Throttle(config.maxConcurrency);
   }
 
   /** Sends `spec` and returns its body parsed by `schema`. */
@@ -110,14 +116,18 @@ export class Transport {
   private async makeRequest(request: PreparedRequest, retriesRemaining: number): Promise<RawResponse> {
     const retryCount = request.maxRetries - retriesRemaining;
     if (request.signal?.aborted) throw abortError(request.signal);
+    // An attempt that need not wait is sent in the same tick, as if there were no throttle.
+    const slot = this.#throttle.tryAcquire() ?? (await this.#throttle.acquire(request.signal));
     let response: RawResponse;
     try {
       response = await this.fetchWithTimeout(request, retryCount);
     } catch (error) {
+      slot.release();
       if (request.signal?.aborted) throw abortError(request.signal);
       if (retriesRemaining > 0) return this.retryRequest(request, retriesRemaining);
       throw this.connectionError(request, error, retryCount + 1);
     }
+    slot.release(response);
     if (response.status >= 200 && response.status < 300) return response;
     if (retriesRemaining > 0 && shouldRetry(response)) {
       return this.retryRequest(request, retriesRemaining, response.headers);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { retryAfterMs, retryDelayMs } from './backoff';
+import { honouredRetryAfterMs, rateLimitResetMs, retryAfterMs, retryDelayMs } from './backoff';
 
 const noJitter = () => 0;
 const fullJitter = () => 1;
@@ -33,5 +33,29 @@ describe('retryAfterMs', () => {
   it('ignores what it cannot read', () => {
     expect(retryAfterMs(new Headers({ 'retry-after': 'soon' }))).toBeUndefined();
     expect(retryAfterMs(new Headers())).toBeUndefined();
+  });
+});
+
+describe('honouredRetryAfterMs', () => {
+  it('keeps a wait of up to 60 s and drops a longer one', () => {
+    expect(honouredRetryAfterMs(new Headers({ 'retry-after': '60' }))).toBe(60_000);
+    expect(honouredRetryAfterMs(new Headers({ 'retry-after': '61' }))).toBeUndefined();
+  });
+});
+
+describe('rateLimitResetMs', () => {
+  const headers = (remaining: string, reset: string) =>
+    new Headers({ 'ratelimit-remaining': remaining, 'ratelimit-reset': reset });
+
+  it('reads RateLimit-Reset seconds once RateLimit-Remaining is 0', () => {
+    expect(rateLimitResetMs(headers('0', '7'))).toBe(7000);
+    expect(rateLimitResetMs(headers('0', '0'))).toBe(0);
+  });
+
+  it('asks for nothing while requests remain, or when the reset is missing, unreadable or over 60 s', () => {
+    expect(rateLimitResetMs(headers('1', '7'))).toBeUndefined();
+    expect(rateLimitResetMs(new Headers({ 'ratelimit-remaining': '0' }))).toBeUndefined();
+    expect(rateLimitResetMs(headers('0', 'soon'))).toBeUndefined();
+    expect(rateLimitResetMs(headers('0', '3600'))).toBeUndefined();
   });
 });

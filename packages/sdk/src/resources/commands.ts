@@ -25,7 +25,10 @@ const DEFAULT_WAIT_INTERVAL_MS = 1000;
 
 /** Commands sent to devices (lock, ...) and their lifecycle. */
 export class Commands extends APIResource {
-  /** Sends a command to one device; it is queued until the device checks in. Needs an `operator` token. */
+  /**
+   * Sends a command to one device; it is queued until the device checks in. Needs an `operator` token.
+   * To send a command to many devices, create a job with `client.jobs.create()`.
+   */
   async send(deviceId: string, body: SendCommandRequest, options?: RequestOptions): Promise<Command> {
     return this._client.request(
       adminRoutes.sendDeviceCommand,
