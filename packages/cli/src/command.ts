@@ -60,6 +60,8 @@ export interface ArgSpec {
   name: string;
   description: string;
   optional?: boolean;
+  /** Takes every remaining word: the handler gets an array. */
+  variadic?: boolean;
 }
 
 /** A command as data: where it sits in the tree, what it accepts, and where its handler lives. */

@@ -47,8 +47,10 @@ function addCommand(program: Command, spec: CommandSpec, run: Runner) {
     .command(words.at(-1)!)
     .description(spec.summary)
     .aliases(spec.aliases ?? []);
-  for (const arg of spec.args ?? [])
-    command.argument(arg.optional ? `[${arg.name}]` : `<${arg.name}>`, arg.description);
+  for (const arg of spec.args ?? []) {
+    const name = arg.variadic ? `${arg.name}...` : arg.name;
+    command.argument(arg.optional ? `[${name}]` : `<${name}>`, arg.description);
+  }
   for (const o of spec.options ?? []) {
     const option = new Option(o.flags, o.description);
     if (o.choices) option.choices(o.choices);

@@ -33,11 +33,11 @@ afterAll(async () => {
   await configDir?.remove();
 });
 
-/** Sends a lock without waiting and returns the queued command. */
-async function sendLock(): Promise<Command> {
-  const run = await fleetops('lock', device.deviceId, '-o', 'json');
-  expect(run.code).toBe(0);
-  return JSON.parse(run.stdout) as Command;
+/** Sends a lock to the device through the API and returns the queued command. */
+function sendLock(): Promise<Command> {
+  return adminApi<Command>(server.url, server.adminToken!, `/v1/devices/${device.deviceId}/commands`, {
+    type: 'lock',
+  });
 }
 
 /** Plays the device: picks up the queued command and reports `result` for it. */
@@ -50,7 +50,7 @@ async function answer(
   await reportCommand(server.url, device.credential, command.id, result);
 }
 
-describe('commands get and wait, after lock without --wait', () => {
+describe('commands get and wait', () => {
   it('get shows where a command stands, exit 0', async () => {
     const lock = await sendLock();
     const run = await fleetops('commands', 'get', lock.id, '-o', 'json');

@@ -1,4 +1,4 @@
-import type { Command, CreatedEnrollmentToken, Device, EnrollmentToken } from '@fleetops/protocol';
+import type { CreatedEnrollmentToken, Device, EnrollmentToken, Job } from '@fleetops/protocol';
 import { type RunningServer, startServer } from '@fleetops/server';
 import { type RunningFleet, startFleet } from '@fleetops/simulator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -31,32 +31,37 @@ afterAll(async () => {
   await configDir?.remove();
 });
 
-describe('lock', () => {
-  it('--wait on a simulated device ends succeeded, exit 0, and the device is locked', async () => {
+describe('lock DEVICE_ID: a job of one device', () => {
+  it('--wait on a simulated device ends completed, exit 0, and the device is locked', async () => {
     const [device] = fleet.devices();
     const run = await fleetops('lock', device!.deviceId!, '--message', 'Call IT', '--wait', '-o', 'json');
-    expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
-    expect(JSON.parse(run.stdout)).toMatchObject({
-      deviceId: device!.deviceId,
-      type: 'lock',
-      status: 'succeeded',
-      params: { message: 'Call IT' },
-    });
+    const job = JSON.parse(run.stdout) as Job;
+    expect(job).toMatchObject({ type: 'lock', status: 'completed', params: { message: 'Call IT' } });
+    expect(job.counts.succeeded).toBe(1);
     const after = JSON.parse(
       (await fleetops('devices', 'get', device!.deviceId!, '-o', 'json')).stdout,
     ) as Device;
     expect(after.state.locked).toBe(true);
   });
 
-  it('without --wait prints the queued command and exits 0', async () => {
+  it('without --wait prints the created job and how to follow it, exit 0', async () => {
     const [, device] = fleet.devices();
     const run = await fleetops('lock', device!.deviceId!, '-o', 'json');
     expect(run.code).toBe(0);
-    const command = JSON.parse(run.stdout) as Command;
-    expect(command).toMatchObject({ deviceId: device!.deviceId, type: 'lock' });
-    expect(run.stderr).toContain(`lock ${command.id} is`);
-    expect(run.stderr).toContain(`fleetops commands wait ${command.id}`);
+    const job = JSON.parse(run.stdout) as Job;
+    expect(job).toMatchObject({ type: 'lock', targetCount: 1 });
+    expect(run.stderr).toContain(`job ${job.id} is ${job.status}: lock for 1 device(s)`);
+    expect(run.stderr).toContain(`fleetops jobs wait ${job.id}`);
+  });
+
+  it('the table shows the job', async () => {
+    const enrollment = await server.createEnrollmentToken({ group: 'table' });
+    const device = await enrollDevice(server.url, enrollment.token, deviceFacts());
+    const run = await fleetops('lock', device.deviceId);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/│ Type\s+│ lock/);
+    expect(run.stdout).toMatch(/│ Targets\s+│ 1/);
   });
 
   it('--wait on a device that never answers times out: exit 7', async () => {
@@ -65,10 +70,8 @@ describe('lock', () => {
     const run = await fleetops('lock', silent.deviceId, '--wait', '--timeout', '2s');
     expect(run.code).toBe(7);
     expect(run.stdout).toBe('');
-    expect(run.stderr).toMatch(
-      new RegExp(`^error: timed out after 2s waiting for lock \\S+ on device ${silent.deviceId}`),
-    );
-    expect(run.stderr).toMatch(/\nhint: wait for it with: fleetops commands wait \S+\n$/);
+    expect(run.stderr).toMatch(/error: timed out after 2s waiting for job \S+, still running/);
+    expect(run.stderr).toMatch(/\nhint: .*fleetops jobs wait \S+\n$/);
   });
 
   it('--wait on a lock the device reports failed: exit 3', async () => {
@@ -82,8 +85,9 @@ describe('lock', () => {
     });
     const run = await lock;
     expect(run.code).toBe(3);
-    expect(JSON.parse(run.stdout)).toMatchObject({ status: 'failed', error: 'screen in use' });
-    expect(run.stderr).toContain('failed: screen in use');
+    const job = JSON.parse(run.stdout) as Job;
+    expect(job).toMatchObject({ status: 'completed' });
+    expect(job.counts.failed).toBe(1);
   });
 
   it('-q keeps stderr quiet', async () => {
@@ -92,11 +96,17 @@ describe('lock', () => {
     expect(run).toMatchObject({ code: 0, stderr: '' });
   });
 
-  it('an unknown device exits 1 naming it', async () => {
+  it('an unknown device is refused, naming it: exit 8, nothing sent', async () => {
     const unknown = '7d1c5d4e-0000-4000-8000-00000000abcd';
     const run = await fleetops('lock', unknown, '--wait');
-    expect(run.code).toBe(1);
-    expect(run.stderr).toMatch(new RegExp(`^error: device ${unknown} not found`));
+    expect(run.code).toBe(8);
+    expect(run.stderr).toMatch(new RegExp(`^error: refused: .*${unknown}`));
+  });
+
+  it('a malformed device id is a usage error', async () => {
+    const run = await fleetops('lock', 'not-an-id');
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('"not-an-id" is not a device id');
   });
 });
 

@@ -1,5 +1,8 @@
+import type { CommandType, JobDeviceStatus, JobStatus } from '@fleetops/protocol';
 import { defineCommand, type OptionSpec } from '../command';
 import { commaList, duration, httpUrl, integer, port, positiveInt } from '../options';
+import { bulkCommands } from './bulk/verbs';
+import { numberOrOff } from './settings/options';
 
 /** Descriptions of the command groups (the first words of a command path). */
 export const groups: Record<string, string> = {
@@ -10,9 +13,45 @@ export const groups: Record<string, string> = {
   devices: 'Enrolled devices',
   tokens: 'API tokens for scripts and CI jobs, each with one role',
   commands: 'Commands sent to devices (lock…) and their outcome',
+  jobs: 'Bulk commands sent as server-side jobs, and their outcome',
+  settings: "The org's safety settings: approvals and the destructive budget",
 };
 
 const MODES = ['COPE', 'COBO', 'BYOD'] as const;
+
+const JOB_STATUSES = [
+  'awaiting_approval',
+  'scheduled',
+  'running',
+  'completed',
+  'canceled',
+  'expired',
+] as const satisfies readonly JobStatus[];
+
+const JOB_DEVICE_STATUSES = [
+  'queued',
+  'delivered',
+  'acknowledged',
+  'succeeded',
+  'failed',
+  'expired',
+  'canceled',
+  'skipped',
+] as const satisfies readonly JobDeviceStatus[];
+
+const COMMAND_TYPES = [
+  'lock',
+  'wipe',
+  'reboot',
+  'locate',
+  'ring',
+  'message',
+  'set-restrictions',
+  'remove-app',
+  'clear-app-data',
+  'sync',
+  'retire',
+] as const satisfies readonly CommandType[];
 
 const deviceFilters: OptionSpec[] = [
   { flags: '--os <os>', description: 'only this operating system', choices: ['android', 'ios'] },
@@ -220,32 +259,101 @@ export const commands = [
     help: 'Asks for confirmation in a terminal; scripts must pass --yes.',
     load: () => import('./devices/retire'),
   }),
-  defineCommand({
-    path: 'lock',
-    summary: 'Lock a device',
-    args: [{ name: 'deviceId', description: 'device id' }],
-    options: [
-      { flags: '--message <text>', description: 'shown on the lock screen' },
-      { flags: '--wait', description: 'wait until the device reports the outcome' },
-      { flags: '--timeout <duration>', description: 'how long to wait', parse: duration, default: '60s' },
-    ],
-    help: 'With --wait, exits 0 when the lock succeeded, 3 when it failed or expired, 7 when the wait timed out.',
-    load: () => import('./lock'),
-  }),
+  ...bulkCommands,
   defineCommand({
     path: 'commands get',
     summary: 'Show a command sent to a device, and where it stands',
-    args: [{ name: 'id', description: 'command id (printed by lock)' }],
+    args: [{ name: 'id', description: 'command id (fleetops jobs results JOB_ID lists them)' }],
     load: () => import('./commands/get'),
   }),
   defineCommand({
     path: 'commands wait',
     summary: 'Wait until a command sent to a device succeeds, fails or expires',
-    args: [{ name: 'id', description: 'command id (printed by lock)' }],
+    args: [{ name: 'id', description: 'command id (fleetops jobs results JOB_ID lists them)' }],
     options: [
       { flags: '--timeout <duration>', description: 'how long to wait', parse: duration, default: '60s' },
     ],
-    help: 'Exits 0 when the command succeeded, 3 when it failed, expired or was canceled, 7 when the wait timed out.\n\nExample:\n  id=$(fleetops lock DEVICE_ID -o json | jq -r .id)\n  fleetops commands wait "$id" --timeout 5m',
+    help: 'Exits 0 when the command succeeded, 3 when it failed, expired or was canceled, 7 when the wait timed out.\n\nExample:\n  id=$(fleetops jobs results JOB_ID -o ndjson | head -1 | jq -r .commandId)\n  fleetops commands wait "$id" --timeout 5m',
     load: () => import('./commands/wait'),
+  }),
+  defineCommand({
+    path: 'jobs list',
+    aliases: ['ls'],
+    summary: 'List jobs, newest first, with their devices per status',
+    options: [
+      { flags: '--status <status>', description: 'only jobs in this status', choices: JOB_STATUSES },
+      { flags: '--type <type>', description: 'only jobs of this command type', choices: COMMAND_TYPES },
+    ],
+    help: 'FAILED counts every device that did not succeed: failed, expired or canceled.',
+    load: () => import('./jobs/list'),
+  }),
+  defineCommand({
+    path: 'jobs get',
+    summary: 'Show one job and its devices per status',
+    args: [{ name: 'id', description: 'job id' }],
+    load: () => import('./jobs/get'),
+  }),
+  defineCommand({
+    path: 'jobs wait',
+    summary: 'Follow a job until every device has an outcome (reattaches to a running job)',
+    args: [{ name: 'id', description: 'job id' }],
+    options: [
+      { flags: '--timeout <duration>', description: 'how long to wait', parse: duration, default: '10m' },
+    ],
+    help:
+      'Shows progress on stderr: a live view in a terminal, else a line on each change (at most every 5s).\n' +
+      'Exits 0 when every device succeeded (skipped devices do not count), 3 when some failed, expired or\n' +
+      'were canceled, 6 when the job awaits approval (without waiting), 7 when the wait timed out.\n' +
+      'Ctrl-C or a timeout stops following only: the job continues on the server.',
+    load: () => import('./jobs/wait'),
+  }),
+  defineCommand({
+    path: 'jobs results',
+    summary: "Each device's outcome in a job, streamed page by page",
+    args: [{ name: 'id', description: 'job id' }],
+    options: [
+      {
+        flags: '--status <status>',
+        description: 'only devices with this outcome',
+        choices: JOB_DEVICE_STATUSES,
+      },
+    ],
+    help: 'Example:\n  fleetops jobs results JOB_ID --status failed -o csv > failed.csv',
+    load: () => import('./jobs/results'),
+  }),
+  defineCommand({
+    path: 'jobs cancel',
+    summary: 'Cancel what a job has not finished yet',
+    args: [{ name: 'id', description: 'job id' }],
+    load: () => import('./jobs/cancel'),
+  }),
+  defineCommand({
+    path: 'jobs approve',
+    summary: 'Approve a job awaiting approval (an admin other than its creator)',
+    args: [{ name: 'id', description: 'job id' }],
+    load: () => import('./jobs/approve'),
+  }),
+  defineCommand({
+    path: 'settings get',
+    summary: "Show the org's safety settings",
+    load: () => import('./settings/get'),
+  }),
+  defineCommand({
+    path: 'settings set',
+    summary: "Change the org's safety settings (admin)",
+    options: [
+      {
+        flags: '--approval-threshold <n>',
+        description: 'a wipe or retire of more devices than this waits for a second admin (off: never)',
+        parse: numberOrOff(0),
+      },
+      {
+        flags: '--destructive-budget <n>',
+        description: 'most wipes and retires the org may send in any hour (off: no limit)',
+        parse: numberOrOff(1),
+      },
+    ],
+    help: 'Example:\n  fleetops settings set --approval-threshold 50 --destructive-budget off',
+    load: () => import('./settings/set'),
   }),
 ];

@@ -51,7 +51,7 @@ export const handler: Handler<ListDevicesOptions> = async (opts, { client, clock
 };
 
 /** A selector that does not parse is a usage error, found before any request is sent. */
-function checkSelector(where: string): void {
+export function checkSelector(where: string): void {
   try {
     parseSelector(where);
   } catch (error) {
