@@ -3,12 +3,18 @@
  * `npm run bench` (after `npm run build`); `npm run bench -- cli-startup` runs one by name.
  */
 import { cliStartup } from './cli-startup.ts';
+import { jobFanOut } from './job-fan-out.ts';
 import type { BenchResult } from './lib/measure.ts';
+import { lock2000 } from './lock-2000.ts';
 import { sdkList } from './sdk-list.ts';
 
 const benchmarks: Record<string, () => BenchResult | Promise<BenchResult>> = {
   'cli-startup': cliStartup,
   'sdk-list': sdkList,
+  'job-fan-out': () => jobFanOut('pglite'),
+  'lock-2000': lock2000,
+  // PostgreSQL at FLEETOPS_TEST_DATABASE_URL, else postgres://postgres@127.0.0.1:5432/test.
+  'job-fan-out-postgres': () => jobFanOut('postgres'),
 };
 
 const wanted = process.argv.slice(2);

@@ -1,20 +1,11 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { once } from 'node:events';
-import { fileURLToPath } from 'node:url';
 import { FleetClient } from '@fleetops/sdk';
 import { Agent, request } from 'undici';
 import { type BenchResult, median, round } from './lib/measure.ts';
+import { startSeededServer } from './lib/spawn-seeded-server.ts';
 
 const DEVICES = 10_000;
 const PAGE = 500;
 const ROUNDS = 5;
-
-async function startSeededServer(): Promise<{ url: string; token: string; child: ChildProcess }> {
-  const script = fileURLToPath(new URL('./lib/seeded-server.ts', import.meta.url));
-  const child = spawn(process.execPath, [script, String(DEVICES)], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const [line] = (await once(child.stdout!, 'data')) as [Buffer];
-  return { ...JSON.parse(line.toString()), child };
-}
 
 /** The raw baseline: the same pages fetched with undici and parsed with JSON.parse, nothing else. */
 async function rawLoop(url: string, token: string, dispatcher: Agent): Promise<number> {
@@ -48,7 +39,8 @@ async function timed(run: () => Promise<number>): Promise<number> {
 
 /** Listing 10,000 devices through the SDK against a raw undici GET loop over the same pages. */
 export async function sdkList(): Promise<BenchResult> {
-  const { url, token, child } = await startSeededServer();
+  const server = await startSeededServer(DEVICES);
+  const { url, token } = server;
   try {
     const dispatcher = new Agent({ connections: 4 });
     const client = new FleetClient({ baseUrl: url, token });
@@ -75,6 +67,6 @@ export async function sdkList(): Promise<BenchResult> {
       details: { devices: DEVICES, pageSize: PAGE, rounds: ROUNDS },
     };
   } finally {
-    child.kill('SIGTERM');
+    await server.stop();
   }
 }

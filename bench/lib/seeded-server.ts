@@ -1,53 +1,44 @@
-import { randomBytes } from 'node:crypto';
+import { createInterface } from 'node:readline';
+import { parseArgs } from 'node:util';
 import { bootstrap, buildApp, createServices, migrate, openPglite } from '@fleetops/server';
+import { seedDevices } from './seed-devices.ts';
 
 /**
  * Runs as its own process: an in-memory server with `count` devices written straight into
  * the store, so that the client being measured does not share its core with the server.
  * Prints `{ url, token }` on stdout once listening.
+ *
+ * `--check-in-interval <s>` sets the interval the server gives devices. A line `reset-locks`
+ * on stdin marks every device unlocked in the store (answered by a line `ok`), so that a
+ * lock of the same devices can be measured again: no command unlocks a device.
  */
-const count = Number(process.argv[2] ?? 10_000);
+const { values, positionals } = parseArgs({
+  allowPositionals: true,
+  options: { 'check-in-interval': { type: 'string' } },
+});
+const count = Number(positionals[0] ?? 10_000);
+const checkInInterval = values['check-in-interval'];
+
 const db = await openPglite();
 await migrate(db);
 let url = '';
-const services = createServices(db, { publicUrl: () => url });
+const services = createServices(db, {
+  publicUrl: () => url,
+  ...(checkInInterval && { checkInIntervalSeconds: Number(checkInInterval) }),
+});
 const { org, adminToken } = await bootstrap(services);
-
-function uuidv7(ms: number): string {
-  const bytes = randomBytes(16);
-  bytes.writeUIntBE(ms, 0, 6);
-  bytes[6] = (bytes[6]! & 0x0f) | 0x70;
-  bytes[8] = (bytes[8]! & 0x3f) | 0x80;
-  const h = bytes.toString('hex');
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
-}
-
-const start = Date.now() - count;
-const ids = Array.from({ length: count }, (_, i) => uuidv7(start + i));
-const facts = ids.map((_, i) =>
-  JSON.stringify({
-    model: ['Pixel 8', 'Galaxy S23', 'Redmi Note 12', 'iPhone 15'][i % 4],
-    brand: ['Google', 'Samsung', 'Xiaomi', 'Apple'][i % 4],
-    os: i % 4 === 3 ? 'ios' : 'android',
-    osVersion: i % 4 === 3 ? '17.5' : '14',
-    serial: `BENCH${String(i).padStart(7, '0')}`,
-    imei: null,
-    meid: null,
-    macAddress: '02:00:00:00:00:01',
-    androidId: null,
-    phoneNumber: null,
-    networkType: 'wifi',
-    wifiEnabled: true,
-  }),
-);
-await db.query(
-  `INSERT INTO devices (id, org_id, group_name, labels, mode, credential_hash, facts)
-   SELECT id, $1, 'bench', '{}', 'COPE', 'bench-' || id, f::jsonb FROM unnest($2::uuid[], $3::text[]) AS t(id, f)`,
-  [org.id, ids, facts],
-);
+await seedDevices(db, org.id, count);
 const app = await buildApp({ services });
 url = await app.listen({ port: 0, host: '127.0.0.1' });
 process.stdout.write(`${JSON.stringify({ url, token: adminToken })}\n`);
+
+createInterface({ input: process.stdin }).on('line', async (line) => {
+  if (line !== 'reset-locks') return;
+  await db.query(
+    `UPDATE devices SET state = jsonb_set(state, '{locked}', 'false') WHERE state ->> 'locked' = 'true'`,
+  );
+  process.stdout.write('ok\n');
+});
 process.on('SIGTERM', async () => {
   await app.close();
   await db.close();
