@@ -388,6 +388,7 @@ describeStores('jobs', (server) => {
     const retryAfter = Number(over.headers.get('retry-after'));
     expect(retryAfter).toBeGreaterThan(3000);
     expect(retryAfter).toBeLessThanOrEqual(3600);
+    expect(over.headers.get('x-should-retry')).toBe('false');
     expect((await over.json()).error.code).toBe('rate_limited');
     const single = await server.api(org.tokens.admin, `/v1/devices/${devices[2]!.deviceId}/commands`, {
       method: 'POST',

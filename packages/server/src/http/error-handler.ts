@@ -50,6 +50,8 @@ export function sendError(request: FastifyRequest, reply: FastifyReply, error: A
     },
   };
   if (error.retryable) reply.header('x-should-retry', 'true');
+  // A 429 clients would retry by default, unless it is one waiting will not soon cure (a budget).
+  else if (error.status === 429) reply.header('x-should-retry', 'false');
   const retryAfter = error.details?.retryAfterSeconds;
   if (typeof retryAfter === 'number') reply.header('retry-after', String(retryAfter));
   return reply.code(error.status).send(body);

@@ -123,7 +123,6 @@ export async function checkBudget(q: Queryable, orgId: string, budget: number | 
     'rate_limited',
     `the org's budget of ${budget} destructive commands per hour is used (${used} sent): this job of ${count} fits in ${retryAfterSeconds} s`,
     { retryAfterSeconds },
-    true,
   );
 }
 
