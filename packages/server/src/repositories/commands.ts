@@ -199,15 +199,11 @@ export function createCommandsRepository(db: Db) {
      * and unfinished ones whose delivery went unanswered; urgent ones (lock, wipe) first. Only
      * commands of this enrollment, of jobs that may run (approved, delay over) and whose earlier
      * command (`after`) succeeded go out. Expired ones are marked so. Each one is signed with
-     * `signingKey`, the private key of the device's org.
+     * `signingKey`, the private key of the device's org. Commands past their expiry are left out
+     * (reads show them expired; the sweep writes so).
      */
     async deliver(device: CommandRecipient, signingKey: KeyObject): Promise<DeviceCommand[]> {
       const deviceId = device.id;
-      await db.query(
-        `UPDATE commands SET status = 'expired', completed_at = now()
-         WHERE device_id = $1 AND status IN ('queued', 'delivered', 'acknowledged') AND expires_at <= now()`,
-        [deviceId],
-      );
       const rows = await db.query<CommandRow>(
         `UPDATE commands SET status = CASE WHEN status = 'queued' THEN 'delivered' ELSE status END,
            delivered_at = now(), delivery_count = delivery_count + 1

@@ -92,7 +92,11 @@ function listFilters(orgId: string, query: ListQuery): { where: string; params: 
   return { where: clauses.join(' AND '), params };
 }
 
+/** How stale `lastSeenAt` may be for a device that keeps polling. */
+export const SEEN_PRECISION_MS = 30_000;
+
 export function createDevicesRepository(db: Db) {
+  const lastTouched = new Map<string, number>();
   const getRow = async (orgId: string, id: string) => {
     const row = await one<DeviceRow>(
       db,
@@ -276,11 +280,23 @@ export function createDevicesRepository(db: Db) {
       });
     },
 
+    /** Records that the device was seen now, and its state when it sent one. */
     async touch(deviceId: string, state?: DeviceState): Promise<void> {
+      lastTouched.set(deviceId, Date.now());
       await db.query('UPDATE devices SET last_seen_at = now(), state = coalesce($2, state) WHERE id = $1', [
         deviceId,
         state ?? null,
       ]);
+    },
+
+    /**
+     * Records that the device was seen, at most every {@link SEEN_PRECISION_MS} per device and
+     * process: a fleet long-polling at once would otherwise write every device row on each poll.
+     */
+    async seen(deviceId: string): Promise<void> {
+      const last = lastTouched.get(deviceId);
+      if (last !== undefined && Date.now() - last < SEEN_PRECISION_MS) return;
+      await this.touch(deviceId);
     },
   };
 }

@@ -64,7 +64,7 @@ export const deviceApiRoutes = (svc: Services, shutdown: AbortSignal) => {
     }),
 
     defineRoute(routes.poll, async ({ device, query, reply }) => {
-      await svc.devices.touch(device.id);
+      await svc.devices.seen(device.id);
       const waiter = svc.notifier.listen(device.id);
       try {
         let commands = await deliver(device);
