@@ -1,5 +1,5 @@
 /**
- * Locks every device labelled `lost` and reports how each lock ended.
+ * Locks every device labelled `lost`, as one job, and reports how each lock ended.
  *
  *   FLEETOPS_SERVER=http://127.0.0.1:8420 FLEETOPS_TOKEN=fo_api_... node examples/lock-lost-devices.ts
  *
@@ -13,15 +13,24 @@ const fleet = new FleetClient({
 });
 const message = process.env.LOCK_MESSAGE ?? 'This device was reported lost. Please call IT.';
 
-const outcomes: { serial: string; status: string }[] = [];
-for await (const device of fleet.devices.list({ label: 'lost' })) {
-  const command = await fleet.commands.send(device.id, { type: 'lock', params: { message } });
-  const done = await fleet.commands.wait(command.id, { timeoutMs: 60_000 });
-  outcomes.push({ serial: device.facts.serial, status: done.status });
-  console.log(`${device.facts.serial}\t${done.status}`);
+// One request: the server resolves the selector once and queues a lock per device.
+const job = await fleet.jobs.create({
+  type: 'lock',
+  params: { message },
+  targets: { where: 'label = lost' },
+  reason: 'reported lost',
+});
+const done = await fleet.jobs.wait(job.id, {
+  timeoutMs: 60_000,
+  onProgress: (progress) => console.error(`${progress.status}: ${JSON.stringify(progress.counts)}`),
+});
+for await (const outcome of fleet.jobs.results(job.id)) {
+  console.log(`${outcome.serial}\t${outcome.status}${outcome.error ? `\t${outcome.error}` : ''}`);
 }
 fleet.close();
 
-const failed = outcomes.filter((o) => o.status !== 'succeeded').length;
-console.error(`${outcomes.length} lost devices, ${outcomes.length - failed} locked, ${failed} not locked`);
+// A device skipped as already locked is locked.
+const locked = done.counts.succeeded + done.counts.skipped;
+const failed = done.targetCount - locked;
+console.error(`${done.targetCount} lost devices, ${locked} locked, ${failed} not locked`);
 process.exitCode = failed > 0 ? 3 : 0;
