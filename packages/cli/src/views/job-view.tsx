@@ -1,4 +1,4 @@
-import type { Job, JobResult } from '@fleetops/sdk';
+import { FINAL_JOB_STATUSES, type Job, type JobResult } from '@fleetops/sdk';
 import { Box, render, Text } from 'ink';
 import { etaMs, formatDuration, formatRate, type JobTally, tally } from '../commands/jobs/progress';
 import { printable } from '../output/printable';
@@ -96,7 +96,9 @@ export function JobView({ job, perSecond, elapsedMs, failures }: JobViewProps) {
           ))}
         </Box>
       )}
-      <Text dimColor>Ctrl-C stops following; the job continues on the server</Text>
+      {!FINAL_JOB_STATUSES.includes(job.status) && (
+        <Text dimColor>Ctrl-C stops following; the job continues on the server</Text>
+      )}
     </Box>
   );
 }
