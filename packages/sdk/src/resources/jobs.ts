@@ -24,7 +24,7 @@ export type JobResultsQuery = RouteQuery<typeof adminRoutes.listJobResults>;
 
 /** How `jobs.watch()` polls. */
 export interface JobWatchOptions {
-  /** Time between two polls, in milliseconds; default 2000. */
+  /** Time between two polls, in milliseconds; default 1000. */
   intervalMs?: number;
   /** Stops watching; the loop then rejects with `FleetAbortError`. */
   signal?: AbortSignal;
@@ -39,7 +39,7 @@ export interface JobWaitOptions extends JobWatchOptions {
 }
 
 const DEFAULT_WAIT_TIMEOUT_MS = 10 * 60_000;
-const DEFAULT_POLL_INTERVAL_MS = 2000;
+const DEFAULT_POLL_INTERVAL_MS = 1000;
 
 /** Jobs: one command sent to many devices at once, with guards, approval and per-device results. */
 export class Jobs extends APIResource {
