@@ -3,6 +3,7 @@ import { CommandSigningKey } from './command-signing';
 import { CommandResult, DeviceCommand } from './commands';
 import { MultilineText, Uuid } from './common';
 import { ConsentGrants, DeviceFacts, DeviceState, InstalledApp, ManagementMode } from './device';
+import { EffectivePolicy } from './policy';
 
 export const MAX_APPS_PER_DEVICE = 2000;
 export const MAX_POLL_WAIT_SECONDS = 30;
@@ -39,12 +40,23 @@ export const EnrollResponse = z
   .meta({ id: 'EnrollResponse' });
 export type EnrollResponse = z.infer<typeof EnrollResponse>;
 
+/** The policy a device runs, as it reports it: its hash, and the fields it could not apply. */
+export const AppliedPolicyReport = z.object({
+  hash: z.string().max(128).describe('The `hash` of the effective policy the device applied'),
+  failures: z
+    .array(z.object({ path: z.string().max(200), reason: MultilineText(500) }))
+    .max(200)
+    .default([])
+    .describe('Fields of the policy the device could not apply, e.g. nfcDisabled on a device without NFC'),
+});
+
 /** A check-in: each part is optional so a device sends only what changed. */
 export const CheckInRequest = z.object({
   facts: DeviceFacts.optional(),
   apps: z.array(InstalledApp).max(MAX_APPS_PER_DEVICE).optional(),
   consent: ConsentGrants.optional(),
   state: DeviceState.optional(),
+  policy: AppliedPolicyReport.optional(),
 });
 export type CheckInRequest = z.input<typeof CheckInRequest>;
 
@@ -52,6 +64,11 @@ export const CheckInResponse = z
   .object({
     commands: z.array(DeviceCommand),
     checkInIntervalSeconds: z.number().int().positive(),
+    policy: z
+      .object({ hash: z.string(), settings: EffectivePolicy.shape.settings })
+      .nullable()
+      .default(null)
+      .describe('The policy the device should run; null when none applies to it'),
   })
   .meta({ id: 'CheckInResponse' });
 export type CheckInResponse = z.infer<typeof CheckInResponse>;

@@ -9,5 +9,6 @@ export * from './duration';
 export * from './enrollment';
 export * from './errors';
 export * from './jobs';
+export * from './policy';
 export * from './routes';
 export * from './selector';

@@ -26,8 +26,21 @@ import {
   PatchOrgSettingsRequest,
   PreviewJobRequest,
 } from './jobs';
+import {
+  EffectivePolicy,
+  PolicyApplyRequest,
+  PolicyApplyResult,
+  PolicyDocument,
+  PolicyNameParams,
+  PolicyPlan,
+  PolicyPlanRequest,
+  PolicyRevision,
+  PolicyRollbackRequest,
+  PolicySet,
+  PolicyVersion,
+} from './policy';
 
-type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
+type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 /**
  * One endpoint of the wire contract. The server registers its handler against this,
@@ -58,6 +71,8 @@ export const InstalledAppPage = Page(InstalledApp).meta({ id: 'InstalledAppPage'
 export const CommandPage = Page(Command).meta({ id: 'CommandPage' });
 export const JobPage = Page(Job).meta({ id: 'JobPage' });
 export const JobResultPage = Page(JobResult).meta({ id: 'JobResultPage' });
+export const PolicyVersionPage = Page(PolicyVersion).meta({ id: 'PolicyVersionPage' });
+export const PolicyRevisionPage = Page(PolicyRevision).meta({ id: 'PolicyRevisionPage' });
 
 /** The admin API: bearer API tokens, each of one org and one role. */
 export const adminRoutes = {
@@ -295,6 +310,98 @@ export const adminRoutes = {
     role: 'viewer',
     status: 200,
     response: OrgSettings,
+  }),
+  getPolicies: route({
+    method: 'GET',
+    path: '/v1/policies',
+    summary: 'The live policy set: the current version of every policy, and its revision',
+    auth: 'admin',
+    role: 'viewer',
+    status: 200,
+    response: PolicySet,
+  }),
+  getPolicy: route({
+    method: 'GET',
+    path: '/v1/policies/:name',
+    summary: 'The current version of one policy',
+    auth: 'admin',
+    role: 'viewer',
+    params: PolicyNameParams,
+    status: 200,
+    response: PolicyVersion,
+  }),
+  listPolicyVersions: route({
+    method: 'GET',
+    path: '/v1/policies/:name/versions',
+    summary: 'Every version of one policy, newest first',
+    auth: 'admin',
+    role: 'viewer',
+    params: PolicyNameParams,
+    query: PageQuery,
+    status: 200,
+    response: PolicyVersionPage,
+  }),
+  putPolicy: route({
+    method: 'PUT',
+    path: '/v1/policies/:name',
+    summary: 'Change one policy directly (an edit outside policy files: later plans show it as drift)',
+    auth: 'admin',
+    role: 'admin',
+    params: PolicyNameParams,
+    body: PolicyDocument,
+    status: 200,
+    response: PolicyVersion,
+  }),
+  planPolicies: route({
+    method: 'POST',
+    path: '/v1/policy-plans',
+    summary:
+      'What applying these policy documents would change (three-way: files, last apply, live); changes nothing',
+    auth: 'admin',
+    role: 'viewer',
+    body: PolicyPlanRequest,
+    status: 200,
+    response: PolicyPlan,
+  }),
+  applyPolicies: route({
+    method: 'POST',
+    path: '/v1/policy-revisions',
+    summary: 'Apply policy documents all-or-nothing, against the revision they were planned on',
+    auth: 'admin',
+    role: 'admin',
+    body: PolicyApplyRequest,
+    status: 200,
+    response: PolicyApplyResult,
+  }),
+  listPolicyRevisions: route({
+    method: 'GET',
+    path: '/v1/policy-revisions',
+    summary: 'Changes of the policy set, newest first',
+    auth: 'admin',
+    role: 'viewer',
+    query: PageQuery,
+    status: 200,
+    response: PolicyRevisionPage,
+  }),
+  rollbackPolicies: route({
+    method: 'POST',
+    path: '/v1/policy-revisions/rollback',
+    summary: 'Make the policy set what it was right after an earlier revision (a new revision)',
+    auth: 'admin',
+    role: 'admin',
+    body: PolicyRollbackRequest,
+    status: 200,
+    response: PolicyApplyResult,
+  }),
+  getDevicePolicy: route({
+    method: 'GET',
+    path: '/v1/devices/:id/policy',
+    summary: "A device's effective policy, where each field came from, and what the device reports running",
+    auth: 'admin',
+    role: 'viewer',
+    params: IdParams,
+    status: 200,
+    response: EffectivePolicy,
   }),
   updateSettings: route({
     method: 'PATCH',

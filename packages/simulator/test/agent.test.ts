@@ -58,7 +58,7 @@ function scriptedApi(batches: ReceivedCommand[][], enrollmentGeneration = 1) {
       enrollmentGeneration,
       commandSigningKey: exportCommandSigningKey(publicKey),
     }),
-    checkIn: async () => ({ commands: pending.shift() ?? [], checkInIntervalSeconds: 3600 }),
+    checkIn: async () => ({ commands: pending.shift() ?? [], checkInIntervalSeconds: 3600, policy: null }),
     poll: async (_credential, _waitSeconds, signal) => {
       const batch = pending.shift();
       if (batch) return batch;

@@ -41,7 +41,7 @@ export interface TransportConfig {
 
 /** One request, as a resource describes it. */
 export interface RequestSpec {
-  method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   path: string;
   query?: object;
   body?: unknown;
