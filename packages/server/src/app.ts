@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import swagger from '@fastify/swagger';
+import { policyJsonSchema } from '@fleetops/protocol';
 import Fastify, { type FastifyServerOptions } from 'fastify';
 import {
   jsonSchemaTransform,
@@ -14,6 +15,7 @@ import { commandRoutes } from './routes/admin/commands';
 import { deviceRoutes } from './routes/admin/devices';
 import { enrollmentTokenRoutes } from './routes/admin/enrollment-tokens';
 import { jobRoutes } from './routes/admin/jobs';
+import { policyRoutes } from './routes/admin/policies';
 import { tokenRoutes } from './routes/admin/tokens';
 import { deviceApiRoutes } from './routes/device';
 import type { Services } from './services';
@@ -93,10 +95,13 @@ export async function buildApp({
     ...deviceRoutes(services),
     ...commandRoutes(services),
     ...jobRoutes(services),
+    ...policyRoutes(services),
     ...deviceApiRoutes(services, shutdown.signal),
   ]);
 
   app.get('/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  const policySchema = policyJsonSchema();
+  app.get('/v1/policy-schema.json', { schema: { hide: true } }, async () => policySchema);
   app.get('/healthz', { schema: { hide: true } }, async () => {
     await services.db.query('SELECT 1');
     return { status: 'ok', version: SERVER_VERSION };

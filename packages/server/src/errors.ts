@@ -24,16 +24,18 @@ const STATUS: Record<ErrorCode, number> = {
 export class ApiError extends Error {
   readonly status: number;
 
+  /** `status` overrides the code's usual one, e.g. 422 for a well-formed request whose content is refused. */
   constructor(
     readonly code: ErrorCode,
     message: string,
     readonly details?: { issues?: FieldIssue[] } & Record<string, unknown>,
     /** Tells clients that the same request may succeed if sent again (`x-should-retry`). */
     readonly retryable = false,
+    status?: number,
   ) {
     super(message);
     this.name = 'ApiError';
-    this.status = STATUS[code];
+    this.status = status ?? STATUS[code];
   }
 }
 

@@ -6,6 +6,7 @@ import { createEnrollmentTokensRepository } from './repositories/enrollment-toke
 import { createIdempotencyKeysRepository } from './repositories/idempotency-keys';
 import { createJobsRepository } from './repositories/jobs';
 import { createOrgsRepository } from './repositories/orgs';
+import { createPoliciesRepository } from './repositories/policies';
 import type { Db } from './store/db';
 
 export const DEFAULT_CHECK_IN_INTERVAL_SECONDS = 60;
@@ -24,6 +25,7 @@ export function createServices(
     enrollmentTokens: createEnrollmentTokensRepository(db),
     devices: createDevicesRepository(db),
     commands: createCommandsRepository(db),
+    policies: createPoliciesRepository(db),
     idempotencyKeys: createIdempotencyKeysRepository(db),
     notifier: new CommandNotifier(db.notifications, async (jobId) => {
       const rows = await db.query<{ device_id: string }>(

@@ -260,23 +260,31 @@ export function createDevicesRepository(db: Db) {
       };
     },
 
-    /** Records a check-in: whatever parts the device sent, and that it was seen now. */
-    async checkIn(deviceId: string, report: z.output<typeof CheckInRequest>) {
-      await db.transaction(async (tx) => {
-        await tx.query(
+    /**
+     * Records a check-in: whatever parts the device sent (the policy it runs among them), and that
+     * it was seen now. Returns the device's group, which decides its policy.
+     */
+    async checkIn(deviceId: string, report: z.output<typeof CheckInRequest>): Promise<{ group: string }> {
+      return db.transaction(async (tx) => {
+        const row = await one<{ group_name: string }>(
+          tx,
           `UPDATE devices SET
              facts = coalesce($2, facts), consent = coalesce($3, consent), state = coalesce($4, state),
-             app_count = coalesce($5, app_count), last_seen_at = now()
-           WHERE id = $1`,
+             app_count = coalesce($5, app_count), applied_policy_hash = coalesce($6, applied_policy_hash),
+             policy_failures = coalesce($7, policy_failures), last_seen_at = now()
+           WHERE id = $1 RETURNING group_name`,
           [
             deviceId,
             report.facts ?? null,
             report.consent ?? null,
             report.state ?? null,
             report.apps?.length ?? null,
+            report.policy?.hash ?? null,
+            report.policy ? JSON.stringify(report.policy.failures) : null,
           ],
         );
         if (report.apps) await replaceApps(tx, deviceId, report.apps);
+        return { group: row!.group_name };
       });
     },
 

@@ -195,6 +195,53 @@ export const migrations: readonly Migration[] = [
         WHERE type IN ('wipe', 'retire') AND status IN ('queued', 'delivered', 'acknowledged');
     `,
   },
+  {
+    version: 4,
+    name: 'policies: versions, revisions of the policy set, the live set; the policy devices report',
+    sql: /* sql */ `
+      CREATE TABLE policy_revisions (
+        org_id uuid NOT NULL REFERENCES orgs (id),
+        revision integer NOT NULL,
+        source text NOT NULL CHECK (source IN ('apply', 'rollback', 'edit')),
+        author text NOT NULL,
+        message text,
+        context jsonb,
+        created text[] NOT NULL DEFAULT '{}',
+        updated text[] NOT NULL DEFAULT '{}',
+        deleted text[] NOT NULL DEFAULT '{}',
+        rolled_back_to integer,
+        created_at timestamptz NOT NULL DEFAULT now(),
+        PRIMARY KEY (org_id, revision)
+      );
+
+      CREATE TABLE policy_versions (
+        org_id uuid NOT NULL REFERENCES orgs (id),
+        name text NOT NULL,
+        version integer NOT NULL,
+        hash text NOT NULL,
+        document jsonb NOT NULL,
+        author text NOT NULL,
+        message text,
+        revision integer NOT NULL,
+        created_at timestamptz NOT NULL DEFAULT now(),
+        PRIMARY KEY (org_id, name, version),
+        FOREIGN KEY (org_id, revision) REFERENCES policy_revisions (org_id, revision)
+      );
+      CREATE INDEX policy_versions_revision ON policy_versions (org_id, revision);
+
+      -- The live set: one row per live policy, naming its current version; deleting a policy deletes its row.
+      CREATE TABLE live_policies (
+        org_id uuid NOT NULL,
+        name text NOT NULL,
+        version integer NOT NULL,
+        PRIMARY KEY (org_id, name),
+        FOREIGN KEY (org_id, name, version) REFERENCES policy_versions (org_id, name, version)
+      );
+
+      ALTER TABLE devices ADD COLUMN applied_policy_hash text;
+      ALTER TABLE devices ADD COLUMN policy_failures jsonb NOT NULL DEFAULT '[]';
+    `,
+  },
 ];
 
 /** Brings the schema up to date, one transaction per migration; safe with several replicas starting at once. */

@@ -56,10 +56,11 @@ export const deviceApiRoutes = (svc: Services, shutdown: AbortSignal) => {
     }),
 
     defineRoute(routes.checkIn, async ({ device, body }) => {
-      await svc.devices.checkIn(device.id, body);
+      const { group } = await svc.devices.checkIn(device.id, body);
       return {
         commands: await deliver(device),
         checkInIntervalSeconds: svc.checkInIntervalSeconds,
+        policy: await svc.policies.forGroup(device.orgId, group),
       };
     }),
 
