@@ -44,7 +44,7 @@ export type EnrollResponse = z.infer<typeof EnrollResponse>;
 export const AppliedPolicyReport = z.object({
   hash: z.string().max(128).describe('The `hash` of the effective policy the device applied'),
   failures: z
-    .array(z.object({ path: z.string().max(200), reason: MultilineText(500) }))
+    .array(z.object({ path: z.string().max(400), reason: MultilineText(500) }))
     .max(200)
     .default([])
     .describe('Fields of the policy the device could not apply, e.g. nfcDisabled on a device without NFC'),

@@ -5,6 +5,7 @@ import { CommandLedger } from './command-ledger';
 import { type CommandOutcome, type DeviceSituation, executeCommand, type FollowUp } from './commands';
 import type { FleetCounters, FleetEvent, Operation, StopReason } from './events';
 import type { GeneratedDevice } from './facts';
+import { type AppliedPolicy, applyPolicy, type DevicePolicy } from './policy';
 import { backoffDelay, DEFAULT_BACKOFF, delay, jittered } from './timing';
 import {
   DeviceApiError,
@@ -32,8 +33,12 @@ export interface DeviceMemory extends Omit<DeviceIdentity, 'orgId' | 'commandSig
   commandSigningKey?: string;
   state: DeviceState;
   executed: [string, CommandOutcome][];
-  /** Apps removed on command, by package id. */
+  /** Apps removed on command or by a policy, by package id. */
   removedApps: string[];
+  /** Apps installed or updated by a policy. */
+  addedApps: InstalledApp[];
+  /** Absent until the device applied a policy. */
+  policy?: AppliedPolicy;
   gone?: Departure;
 }
 
@@ -77,6 +82,8 @@ export class DeviceAgent {
   private identity: DeviceIdentity | null;
   private apps: InstalledApp[];
   private readonly removedApps: Set<string>;
+  private readonly addedApps: Map<string, InstalledApp>;
+  private appliedPolicy: AppliedPolicy | null;
   private gone: Departure | null;
   private reachable = false;
   /** Set while the device reboots; both loops wait for it. */
@@ -100,7 +107,7 @@ export class DeviceAgent {
     this.enrollmentToken = options.enrollmentToken;
     this.pollWaitSeconds = options.pollWaitSeconds ?? DEFAULT_POLL_WAIT_SECONDS;
     this.emit = options.onEvent ?? (() => {});
-    this.counters = options.counters ?? { checkIns: 0, commandsExecuted: 0, errors: 0 };
+    this.counters = options.counters ?? { checkIns: 0, commandsExecuted: 0, policiesApplied: 0, errors: 0 };
     const memory = options.memory;
     this.identity =
       memory?.orgId && memory.commandSigningKey
@@ -115,7 +122,14 @@ export class DeviceAgent {
     this.state = memory ? { ...memory.state } : { ...options.device.state };
     this.ledger = new CommandLedger(memory?.executed);
     this.removedApps = new Set(memory?.removedApps);
-    this.apps = this.device.apps.filter((app) => !this.removedApps.has(app.packageId));
+    this.addedApps = new Map(memory?.addedApps.map((app) => [app.packageId, app]));
+    this.apps = [
+      ...this.device.apps.filter((app) => !this.addedApps.has(app.packageId)),
+      ...this.addedApps.values(),
+    ]
+      .filter((app) => !this.removedApps.has(app.packageId))
+      .sort((a, b) => (a.packageId < b.packageId ? -1 : 1));
+    this.appliedPolicy = memory?.policy ?? null;
     this.gone = memory?.gone ?? null;
     if (this.gone) this.status = this.gone;
   }
@@ -131,6 +145,11 @@ export class DeviceAgent {
 
   get deviceId(): string | null {
     return this.identity?.deviceId ?? null;
+  }
+
+  /** The policy the device runs, with the fields it could not apply; null before it applied one. */
+  get policy(): AppliedPolicy | null {
+    return this.appliedPolicy;
   }
 
   /**
@@ -181,6 +200,8 @@ export class DeviceAgent {
       state: { ...this.state },
       executed: this.ledger.done(),
       removedApps: [...this.removedApps],
+      addedApps: [...this.addedApps.values()],
+      ...(this.appliedPolicy ? { policy: this.appliedPolicy } : {}),
       ...(this.gone ? { gone: this.gone } : {}),
     };
   }
@@ -224,17 +245,23 @@ export class DeviceAgent {
       commandSigningKey: answer.commandSigningKey,
     };
     this.state = { ...this.device.state };
+    // A new enrollment starts from the device's own settings: its policy comes again.
+    this.appliedPolicy = null;
     this.checkInIntervalMs = answer.checkInIntervalSeconds * 1000;
     this.inventoryReported = false;
     this.emit({ type: 'enrolled', index: this.index, deviceId: answer.deviceId, serial: this.serial });
   }
 
   /**
-   * Sends the state, plus facts, apps and consent the first time after (re)starting or booting,
-   * and the apps whenever a command changed them.
+   * Sends the state and the policy it runs, plus facts, apps and consent the first time after
+   * (re)starting or booting, and the apps whenever a command or a policy changed them. A policy
+   * other than the one it runs is applied, and reported at once in another check-in.
    */
   private async checkIn(): Promise<void> {
     const body: CheckInRequest = { state: this.state };
+    if (this.appliedPolicy) {
+      body.policy = { hash: this.appliedPolicy.hash, failures: this.appliedPolicy.failures };
+    }
     if (!this.inventoryReported) {
       body.facts = this.device.facts;
       body.consent = this.device.consent;
@@ -248,6 +275,32 @@ export class DeviceAgent {
     this.counters.checkIns++;
     this.checkInIntervalMs = answer.checkInIntervalSeconds * 1000;
     await this.handleCommands(answer.commands);
+    // No policy for the device leaves it running the one it has: nothing tells it what to undo.
+    if (!answer.policy || answer.policy.hash === this.appliedPolicy?.hash) return;
+    if (this.controller.signal.aborted) return;
+    this.applyPolicy(answer.policy);
+    await this.checkIn();
+  }
+
+  private applyPolicy(policy: DevicePolicy): void {
+    const { state, apps, failures } = applyPolicy(policy.settings, {
+      facts: this.device.facts,
+      capabilities: this.device.capabilities,
+      store: this.device.store,
+      state: this.state,
+      apps: this.apps,
+    });
+    this.state = state;
+    this.replaceApps(apps);
+    this.appliedPolicy = { hash: policy.hash, settings: policy.settings, failures };
+    this.counters.policiesApplied++;
+    this.emit({
+      type: 'policy-applied',
+      index: this.index,
+      deviceId: this.enrolledDeviceId,
+      hash: policy.hash,
+      failures: failures.length,
+    });
   }
 
   private async checkInLoop(): Promise<void> {
@@ -412,9 +465,20 @@ export class DeviceAgent {
     });
   }
 
+  /** Takes `apps` as the inventory, remembering what was removed and what was installed. */
   private replaceApps(apps: InstalledApp[]): void {
     const kept = new Set(apps.map((app) => app.packageId));
-    for (const app of this.apps) if (!kept.has(app.packageId)) this.removedApps.add(app.packageId);
+    for (const app of this.apps) {
+      if (kept.has(app.packageId)) continue;
+      this.removedApps.add(app.packageId);
+      this.addedApps.delete(app.packageId);
+    }
+    const before = new Map(this.apps.map((app) => [app.packageId, app]));
+    for (const app of apps) {
+      if (before.get(app.packageId) === app) continue;
+      this.removedApps.delete(app.packageId);
+      this.addedApps.set(app.packageId, app);
+    }
     this.apps = apps;
     this.appsChanged = true;
   }

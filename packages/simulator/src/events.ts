@@ -40,6 +40,8 @@ export type FleetEvent =
       commandType: string;
       reason: string;
     }
+  /** The device applied a new policy; `failures` fields of it could not be applied. */
+  | { type: 'policy-applied'; index: number; deviceId: string; hash: string; failures: number }
   | { type: 'rebooting'; index: number; deviceId: string; offlineMs: number }
   /** Back after a reboot: the device checked in again. */
   | { type: 'rebooted'; index: number; deviceId: string }
@@ -58,5 +60,6 @@ export type FleetEvent =
 export interface FleetCounters {
   checkIns: number;
   commandsExecuted: number;
+  policiesApplied: number;
   errors: number;
 }

@@ -30,6 +30,8 @@ export interface GeneratedDevice {
   capabilities: { nfc: boolean };
   /** Where the device is, for `locate`. */
   location: GeneratedLocation;
+  /** The apps its app store offers, for the installs a policy requires. */
+  store: readonly CatalogApp[];
 }
 
 /** A position fix as the device's GPS would give it. */
@@ -93,6 +95,7 @@ export function generateDevice(seed: number, index: number): GeneratedDevice {
     state: { locked: false, restrictions: { ...DEFAULT_RESTRICTIONS } },
     capabilities: { nfc: model.nfc },
     location: generateLocation(random),
+    store: appPoolFor(model),
   };
 }
 

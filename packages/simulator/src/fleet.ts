@@ -33,6 +33,8 @@ export interface FleetStats {
   online: number;
   checkIns: number;
   commandsExecuted: number;
+  /** New policies applied, across devices. */
+  policiesApplied: number;
   /** Failed requests, including the ones retried. */
   errors: number;
 }
@@ -63,6 +65,13 @@ export interface RunningFleet {
 const DEFAULT_ENROLL_CONCURRENCY = 16;
 /** Agent statuses of a device no longer managed. */
 const gone: ReadonlySet<AgentStatus> = new Set(['retired', 'wiped', 'rejected']);
+/** Events after which a device has something new to keep in the state file. */
+const saves: ReadonlySet<FleetEvent['type']> = new Set([
+  'enrolled',
+  'command-executed',
+  'policy-applied',
+  'stopped',
+]);
 /** Stops a device chose on command; the others are refusals by the server. */
 const departures: ReadonlySet<StopReason> = new Set(['wiped', 'unenrolled']);
 
@@ -77,13 +86,12 @@ export async function startFleet(options: FleetOptions): Promise<RunningFleet> {
     );
   }
 
-  const counters: FleetCounters = { checkIns: 0, commandsExecuted: 0, errors: 0 };
+  const counters: FleetCounters = { checkIns: 0, commandsExecuted: 0, policiesApplied: 0, errors: 0 };
   const transport = new DeviceTransport(options.serverUrl, { connections: options.devices * 2 + 8 });
   let saver: StateSaver | undefined;
   let firstRefusal: string | undefined;
   const onEvent = (event: FleetEvent) => {
-    if (event.type === 'enrolled' || event.type === 'command-executed' || event.type === 'stopped')
-      saver?.schedule();
+    if (saves.has(event.type)) saver?.schedule();
     if (event.type === 'stopped' && firstRefusal === undefined && !departures.has(event.reason))
       firstRefusal = `${event.reason}: ${event.message}`;
     if (!options.onEvent) return;

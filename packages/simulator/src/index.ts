@@ -13,4 +13,5 @@ export type { FleetCounters, FleetEvent, Operation, StopReason } from './events'
 export { type GeneratedDevice, generateDevice, MAX_APPS, MIN_APPS } from './facts';
 export { type FleetDevice, type FleetOptions, type FleetStats, type RunningFleet, startFleet } from './fleet';
 export { isLuhnValid } from './identifiers';
+export type { AppliedPolicy, DevicePolicy, PolicyFailure } from './policy';
 export { DeviceApiError, DeviceTransport, type TransportOptions } from './transport';

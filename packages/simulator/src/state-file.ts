@@ -1,5 +1,13 @@
 import { readFile, rename, writeFile } from 'node:fs/promises';
-import { CommandResultRequest, CommandSigningKey, DeviceState, Uuid } from '@fleetops/protocol';
+import {
+  AppliedPolicyReport,
+  CommandResultRequest,
+  CommandSigningKey,
+  DeviceState,
+  EffectivePolicy,
+  InstalledApp,
+  Uuid,
+} from '@fleetops/protocol';
 import { z } from 'zod';
 
 const StoredDevice = z.object({
@@ -15,6 +23,16 @@ const StoredDevice = z.object({
     .array(z.tuple([z.string(), CommandResultRequest.extend({ status: z.enum(['succeeded', 'failed']) })]))
     .default([]),
   removedApps: z.array(z.string()).default([]),
+  /** Apps installed or updated by a policy. */
+  addedApps: z.array(InstalledApp).default([]),
+  /** The policy the device runs; absent in files from before policies: none applied. */
+  policy: z
+    .object({
+      hash: AppliedPolicyReport.shape.hash,
+      settings: EffectivePolicy.shape.settings,
+      failures: AppliedPolicyReport.shape.failures,
+    })
+    .optional(),
   /** Wiped or retired on command: the device does not come back. */
   gone: z.enum(['wiped', 'retired']).optional(),
 });

@@ -1,7 +1,9 @@
 import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import {
+  type CheckInRequest,
   type CommandRecipient,
   type CommandResultRequest,
+  DEFAULT_RESTRICTIONS,
   exportCommandSigningKey,
   signCommand,
 } from '@fleetops/protocol';
@@ -14,6 +16,7 @@ import {
   generateDevice,
   SIGNATURE_REFUSAL,
 } from '../src/index';
+import type { DevicePolicy } from '../src/policy';
 import type { ReceivedCommand } from '../src/transport';
 import { until } from './helpers';
 
@@ -42,11 +45,19 @@ function command(
 
 /**
  * A device API that hands out `batches` of commands, the first in the answer to the first
- * check-in and the others one per poll, then holds the next poll until the device stops.
+ * check-in and the others one per check-in or poll, then holds the next poll until the device
+ * stops. Every check-in is answered with `policy`.
  */
-function scriptedApi(batches: ReceivedCommand[][], enrollmentGeneration = 1) {
+function scriptedApi(
+  batches: ReceivedCommand[][],
+  {
+    enrollmentGeneration = 1,
+    policy = null,
+  }: { enrollmentGeneration?: number; policy?: DevicePolicy | null } = {},
+) {
   const pending = [...batches];
   const reports: { commandId: string; body: CommandResultRequest }[] = [];
+  const checkIns: CheckInRequest[] = [];
   let waiting = false;
   const api: DeviceApi = {
     enroll: async () => ({
@@ -58,7 +69,10 @@ function scriptedApi(batches: ReceivedCommand[][], enrollmentGeneration = 1) {
       enrollmentGeneration,
       commandSigningKey: exportCommandSigningKey(publicKey),
     }),
-    checkIn: async () => ({ commands: pending.shift() ?? [], checkInIntervalSeconds: 3600, policy: null }),
+    checkIn: async (_credential, body) => {
+      checkIns.push(structuredClone(body));
+      return { commands: pending.shift() ?? [], checkInIntervalSeconds: 3600, policy };
+    },
     poll: async (_credential, _waitSeconds, signal) => {
       const batch = pending.shift();
       if (batch) return batch;
@@ -73,6 +87,8 @@ function scriptedApi(batches: ReceivedCommand[][], enrollmentGeneration = 1) {
     api,
     /** What the device reported for one command, in order. */
     reportsOf: (commandId: string) => reports.filter((r) => r.commandId === commandId).map((r) => r.body),
+    /** What the device sent in each check-in, in order. */
+    checkIns,
     /** Every batch was handed out and handled: the device polls for more. */
     idle: () => waiting,
   };
@@ -143,7 +159,7 @@ describe('DeviceAgent', () => {
   it('refuses a command signed for another enrollment of the same device, before and after a restart', async () => {
     const forFirst = command('lock', { message: 'Lost' }, 1);
     const forSecond = command('ring', {}, 2);
-    const script = scriptedApi([[forFirst, forSecond]], 2);
+    const script = scriptedApi([[forFirst, forSecond]], { enrollmentGeneration: 2 });
 
     const { agent, events, executed } = await runDevice(script);
 
@@ -159,5 +175,95 @@ describe('DeviceAgent', () => {
     const later = [command('lock', { message: 'Lost' }, 1), command('ring', {}, 2)];
     const restarted = await runDevice(scriptedApi([later]), memory);
     expect(restarted.executed).toEqual([later[1]!.id]);
+  });
+});
+
+describe('DeviceAgent and policies', () => {
+  // The device is a Pixel 6a: it has NFC and gets apps from Google Play.
+  const policy: DevicePolicy = {
+    hash: 'a'.repeat(64),
+    settings: {
+      restrictions: { cameraDisabled: true, nfcDisabled: true, locationMode: 'LOCATION_ENFORCED' },
+      passwordRequirements: { passwordMinimumLength: 6 },
+      applications: [
+        { packageName: 'com.Slack', rule: 'blocked' },
+        { packageName: 'com.google.android.keep', rule: 'required' },
+        { packageName: 'com.example.inhouse', rule: 'required' },
+      ],
+      audit: {},
+      retention: {},
+    },
+  };
+  const report = {
+    hash: policy.hash,
+    failures: [{ path: 'applications[com.example.inhouse]', reason: 'not available in the store' }],
+  };
+  const applied = (events: FleetEvent[]) => events.filter((e) => e.type === 'policy-applied');
+  const appIds = (request: CheckInRequest | undefined) => request?.apps?.map((app) => app.packageId);
+
+  it('applies a new policy and checks in at once with its hash, failures, state and apps', async () => {
+    const script = scriptedApi([], { policy });
+
+    const { agent, events } = await runDevice(script);
+
+    expect(script.checkIns).toHaveLength(2);
+    const [first, afterApplying] = script.checkIns;
+    expect(first!.policy).toBeUndefined();
+    expect(afterApplying!.policy).toEqual(report);
+    expect(afterApplying!.state!.restrictions).toEqual({
+      ...DEFAULT_RESTRICTIONS,
+      camera: 'off',
+      nfc: 'off',
+      forceGps: true,
+    });
+    expect(appIds(first)).toContain('com.Slack');
+    expect(appIds(afterApplying)).not.toContain('com.Slack');
+    expect(appIds(afterApplying)).toContain('com.google.android.keep');
+    expect(applied(events)).toEqual([
+      { type: 'policy-applied', index: 0, deviceId: DEVICE_ID, hash: policy.hash, failures: 1 },
+    ]);
+    expect(agent.policy).toEqual({ ...policy, ...report });
+
+    const again = scriptedApi([], { policy });
+    await runDevice(again);
+    expect(again.checkIns).toEqual(script.checkIns);
+  });
+
+  it('does not apply the same policy again, and reports it at every check-in', async () => {
+    // Check-in, check-in after applying, then a sync command makes a third.
+    const script = scriptedApi([[], [], [command('sync')]], { policy });
+
+    const { events } = await runDevice(script);
+
+    expect(script.checkIns).toHaveLength(3);
+    expect(applied(events)).toHaveLength(1);
+    expect(script.checkIns.slice(1).map((request) => request.policy)).toEqual([report, report]);
+    expect(script.checkIns[2]!.apps).toBeUndefined();
+  });
+
+  it('keeps the applied policy across a restart, and applies a changed one', async () => {
+    const first = scriptedApi([], { policy });
+    const before = await runDevice(first);
+    const memory = before.agent.memory()!;
+    expect(memory.policy?.hash).toBe(policy.hash);
+
+    const same = scriptedApi([], { policy });
+    const restarted = await runDevice(same, memory);
+
+    expect(restarted.events.map((e) => e.type)).toEqual(['restored']);
+    expect(same.checkIns).toHaveLength(1);
+    expect(same.checkIns[0]!.policy).toEqual(report);
+    expect(same.checkIns[0]!.state?.restrictions?.camera).toBe('off');
+    expect(appIds(same.checkIns[0])).toEqual(appIds(first.checkIns[1]));
+
+    const changed: DevicePolicy = {
+      hash: 'b'.repeat(64),
+      settings: { ...policy.settings, restrictions: { cameraDisabled: false } },
+    };
+    const next = scriptedApi([], { policy: changed });
+    const later = await runDevice(next, restarted.agent.memory()!);
+    expect(applied(later.events)).toEqual([expect.objectContaining({ hash: changed.hash, failures: 1 })]);
+    expect(next.checkIns.at(-1)!.policy?.hash).toBe(changed.hash);
+    expect(later.agent.state.restrictions.camera).toBe('on');
   });
 });

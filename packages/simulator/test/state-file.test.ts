@@ -28,6 +28,20 @@ describe('fleet state file', () => {
         state: locked,
         executed: [['c1', { status: 'succeeded', state: locked, result: { rangSeconds: 30 } }]],
         removedApps: ['com.example.game'],
+        addedApps: [
+          { packageId: 'com.example.vpn', name: 'VPN', version: '2.1', installer: 'com.android.vending' },
+        ],
+        policy: {
+          hash: 'a1b2c3',
+          settings: {
+            restrictions: { cameraDisabled: true, nfcDisabled: true },
+            passwordRequirements: {},
+            applications: [{ packageName: 'com.example.vpn', rule: 'required' }],
+            audit: {},
+            retention: {},
+          },
+          failures: [{ path: 'restrictions.nfcDisabled', reason: 'this device has no NFC hardware' }],
+        },
       },
       '4': {
         deviceId: '0b7e2c1e-6f3c-4d2a-9c1b-1f2e3d4c5b6c',
@@ -38,6 +52,7 @@ describe('fleet state file', () => {
         state: locked,
         executed: [],
         removedApps: [],
+        addedApps: [],
         gone: 'wiped',
       },
     },
@@ -49,7 +64,7 @@ describe('fleet state file', () => {
     expect(await loadFleetState(path)).toEqual(state);
   });
 
-  it('reads a file written before restrictions and signed commands', async () => {
+  it('reads a file written before restrictions, signed commands and policies: no policy applied', async () => {
     const path = join(dir, 'old.json');
     const old = { deviceId: state.devices['3']!.deviceId, credential: 'dev_secret', state: { locked: true } };
     await writeFile(path, JSON.stringify({ version: 1, seed: 9, devices: { '3': old } }));
@@ -59,7 +74,9 @@ describe('fleet state file', () => {
       state: { locked: true, restrictions: DEFAULT_RESTRICTIONS },
       executed: [],
       removedApps: [],
+      addedApps: [],
     });
+    expect((await loadFleetState(path))?.devices['3']?.policy).toBeUndefined();
   });
 
   it('reads a device stored before commands were signed for a generation as the first enrollment', async () => {

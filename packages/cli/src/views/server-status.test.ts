@@ -3,7 +3,15 @@ import { createElement } from 'react';
 import { describe, expect, it } from 'vitest';
 import { ServerStatus, type ServerStatusProps } from './server-status';
 
-const stats = { devices: 200, enrolled: 200, online: 198, checkIns: 412, commandsExecuted: 3, errors: 1 };
+const stats = {
+  devices: 200,
+  enrolled: 200,
+  online: 198,
+  checkIns: 412,
+  commandsExecuted: 3,
+  policiesApplied: 0,
+  errors: 1,
+};
 
 const draw = (props: ServerStatusProps) => render(createElement(ServerStatus, props));
 
