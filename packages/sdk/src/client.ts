@@ -9,6 +9,7 @@ import { Commands } from './resources/commands';
 import { Devices } from './resources/devices';
 import { EnrollmentTokens } from './resources/enrollment-tokens';
 import { Jobs } from './resources/jobs';
+import { Policies } from './resources/policies';
 import { Settings } from './resources/settings';
 import { Tokens } from './resources/tokens';
 
@@ -66,6 +67,8 @@ export class FleetClient {
   readonly commands: Commands = new Commands(this);
   /** Jobs: one command sent to many devices, with guards, approval and per-device results. */
   readonly jobs: Jobs = new Jobs(this);
+  /** Policies as code: the live policy set, plans, applies, revisions and rollbacks. */
+  readonly policies: Policies = new Policies(this);
   /** The org's safety settings. */
   readonly settings: Settings = new Settings(this);
 

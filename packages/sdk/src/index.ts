@@ -13,11 +13,13 @@ export type {
   DeviceFacts,
   DeviceState,
   DeviceStatus,
+  EffectivePolicy,
   EnrollmentPayload,
   EnrollmentToken,
   EnrollmentTokenStatus,
   ErrorBody,
   ErrorCode,
+  FieldChange,
   FieldIssue,
   InstalledApp,
   Job,
@@ -33,6 +35,17 @@ export type {
   Os,
   PatchDeviceRequest,
   PatchOrgSettingsRequest,
+  PolicyApplyRequest,
+  PolicyApplyResult,
+  PolicyChange,
+  PolicyDocument,
+  PolicyDocumentInput,
+  PolicyPlan,
+  PolicyPlanRequest,
+  PolicyRevision,
+  PolicyRollbackRequest,
+  PolicySet,
+  PolicyVersion,
   PreviewDevice,
   PreviewJobRequest,
   Role,
@@ -69,4 +82,5 @@ export type { WaitOptions } from './resources/commands';
 export type { DeviceAppListQuery, DeviceCommandListQuery, DeviceListQuery } from './resources/devices';
 export type { EnrollmentTokenListQuery } from './resources/enrollment-tokens';
 export type { JobListQuery, JobResultsQuery, JobWaitOptions, JobWatchOptions } from './resources/jobs';
+export type { PolicyRevisionListQuery, PolicyVersionListQuery } from './resources/policies';
 export type { TokenListQuery } from './resources/tokens';

@@ -2,6 +2,7 @@ import {
   adminRoutes,
   type Command,
   type Device,
+  type EffectivePolicy,
   type InstalledApp,
   type PatchDeviceRequest,
 } from '@fleetops/protocol';
@@ -49,6 +50,18 @@ export class Devices extends APIResource {
     return this._client.requestPage(
       adminRoutes.listDeviceApps,
       { path: path`/v1/devices/${id}/apps`, query },
+      options,
+    );
+  }
+
+  /**
+   * A device's effective policy: the merge of its group's policies by priority, the policy and
+   * version each field came from, and the policy hash the device last reported running.
+   */
+  async policy(id: string, options?: RequestOptions): Promise<EffectivePolicy> {
+    return this._client.request(
+      adminRoutes.getDevicePolicy,
+      { path: path`/v1/devices/${id}/policy` },
       options,
     );
   }

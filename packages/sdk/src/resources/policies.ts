@@ -1,0 +1,104 @@
+import {
+  adminRoutes,
+  type PolicyApplyRequest,
+  type PolicyApplyResult,
+  type PolicyDocumentInput,
+  type PolicyPlan,
+  type PolicyPlanRequest,
+  type PolicyRevision,
+  type PolicyRollbackRequest,
+  type PolicySet,
+  type PolicyVersion,
+} from '@fleetops/protocol';
+import type { PagePromise } from '../core/pagination';
+import { APIResource } from '../core/resource';
+import type { RouteQuery } from '../core/route-types';
+import type { RequestOptions } from '../core/transport';
+import { path } from '../internal/path';
+
+/** The query of `policies.versions()`: `limit` and `cursor`. */
+export type PolicyVersionListQuery = RouteQuery<typeof adminRoutes.listPolicyVersions>;
+/** The query of `policies.revisions()`: `limit` and `cursor`. */
+export type PolicyRevisionListQuery = RouteQuery<typeof adminRoutes.listPolicyRevisions>;
+
+/**
+ * Policies as code: the live policy set, its numbered revisions and each policy's versions.
+ * Plan what a set of documents would change, apply it against the revision it was planned on,
+ * roll back to an earlier revision.
+ */
+export class Policies extends APIResource {
+  /** The live policy set: the current version of every policy, and the revision it is at. */
+  async list(options?: RequestOptions): Promise<PolicySet> {
+    return this._client.request(adminRoutes.getPolicies, { path: '/v1/policies' }, options);
+  }
+
+  /** The current version of one policy; `FleetNotFoundError` when no live policy has that name. */
+  async retrieve(name: string, options?: RequestOptions): Promise<PolicyVersion> {
+    return this._client.request(adminRoutes.getPolicy, { path: path`/v1/policies/${name}` }, options);
+  }
+
+  /** Every version of one policy, newest first; iterate the answer to walk every page. */
+  versions(
+    name: string,
+    query?: PolicyVersionListQuery,
+    options?: RequestOptions,
+  ): PagePromise<PolicyVersion> {
+    return this._client.requestPage(
+      adminRoutes.listPolicyVersions,
+      { path: path`/v1/policies/${name}/versions`, query },
+      options,
+    );
+  }
+
+  /**
+   * Changes one policy directly, as a revision of source `edit`. Later plans of the policy files
+   * show such an edit as drift. Needs an `admin` token.
+   */
+  async put(name: string, document: PolicyDocumentInput, options?: RequestOptions): Promise<PolicyVersion> {
+    return this._client.request(
+      adminRoutes.putPolicy,
+      { path: path`/v1/policies/${name}`, body: document },
+      options,
+    );
+  }
+
+  /**
+   * What applying these documents would change: per policy the fields from live to desired, and
+   * the drift (fields edited on the server since the last apply) the apply would overwrite.
+   * Changes nothing. Refused with `FleetBadRequestError` (code `validation_failed`,
+   * `details.issues` with paths `documents.<index>.<field>`) when the documents do not fit together.
+   */
+  async plan(body: PolicyPlanRequest, options?: RequestOptions): Promise<PolicyPlan> {
+    return this._client.request(adminRoutes.planPolicies, { path: '/v1/policy-plans', body }, options);
+  }
+
+  /**
+   * Applies documents all-or-nothing as one new revision (`revision` is null when nothing changed).
+   * Refused with `FleetConflictError` when the live revision is no longer `baseRevision`: plan again.
+   * Needs an `admin` token.
+   */
+  async apply(body: PolicyApplyRequest, options?: RequestOptions): Promise<PolicyApplyResult> {
+    return this._client.request(adminRoutes.applyPolicies, { path: '/v1/policy-revisions', body }, options);
+  }
+
+  /** Changes of the policy set, newest first; iterate the answer to walk every page. */
+  revisions(query?: PolicyRevisionListQuery, options?: RequestOptions): PagePromise<PolicyRevision> {
+    return this._client.requestPage(
+      adminRoutes.listPolicyRevisions,
+      { path: '/v1/policy-revisions', query },
+      options,
+    );
+  }
+
+  /**
+   * Makes the policy set what it was right after `toRevision`, as a new revision of source
+   * `rollback`. Needs an `admin` token.
+   */
+  async rollback(body: PolicyRollbackRequest, options?: RequestOptions): Promise<PolicyApplyResult> {
+    return this._client.request(
+      adminRoutes.rollbackPolicies,
+      { path: '/v1/policy-revisions/rollback', body },
+      options,
+    );
+  }
+}
