@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { commands } from './commands/index';
+import { policySchemaText } from './commands/policy/schema';
 import { EXIT_CODE_MEANINGS } from './errors';
 import { buildProgram } from './program';
 
@@ -41,3 +42,6 @@ export function exitCodesReference(): string {
     '',
   ].join('\n');
 }
+
+/** The JSON Schema of a policy file, as `fleetops policy schema` prints it. */
+export const policySchemaReference = policySchemaText;

@@ -1,9 +1,13 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { expect, it } from 'vitest';
-import { cliReference, exitCodesReference } from '../src/reference';
+import { cliReference, exitCodesReference, policySchemaReference } from '../src/reference';
 
 const docs = new URL('../../../docs/', import.meta.url);
-const generated = { 'cli.md': cliReference(), 'exit-codes.md': exitCodesReference() };
+const generated = {
+  'cli.md': cliReference(),
+  'exit-codes.md': exitCodesReference(),
+  'policy.schema.json': policySchemaReference(),
+};
 
 it.each(Object.entries(generated))('docs/%s matches the code (npm run docs regenerates it)', (file, text) => {
   const path = new URL(file, docs);

@@ -2,6 +2,7 @@ import type { CommandType, JobDeviceStatus, JobStatus } from '@fleetops/protocol
 import { defineCommand, type OptionSpec } from '../command';
 import { commaList, duration, httpUrl, integer, port, positiveInt } from '../options';
 import { bulkCommands } from './bulk/verbs';
+import { applyContext } from './policy/options';
 import { numberOrOff } from './settings/options';
 
 /** Descriptions of the command groups (the first words of a command path). */
@@ -15,6 +16,7 @@ export const groups: Record<string, string> = {
   commands: 'Commands sent to devices (lock…) and their outcome',
   jobs: 'Bulk commands sent as server-side jobs, and their outcome',
   settings: "The org's safety settings: approvals and the destructive budget",
+  policy: 'Policies as code: validate, plan, apply',
 };
 
 const MODES = ['COPE', 'COBO', 'BYOD'] as const;
@@ -332,6 +334,86 @@ export const commands = [
     summary: 'Approve a job awaiting approval (an admin other than its creator)',
     args: [{ name: 'id', description: 'job id' }],
     load: () => import('./jobs/approve'),
+  }),
+  defineCommand({
+    path: 'policy validate',
+    summary: 'Check policy files without a server: YAML, schema, one policy per file, unique names',
+    args: [
+      { name: 'paths', description: 'policy files, or directories of *.yaml, *.yml, *.json', variadic: true },
+    ],
+    help:
+      'Every problem of every file is printed as file:line:col: field.path: message.\n' +
+      'Exits 0 when every file is valid, 1 when any is not (docs/policies.md).',
+    load: () => import('./policy/validate'),
+  }),
+  defineCommand({
+    path: 'policy plan',
+    summary: 'Show what applying the policy files would change on the server (changes nothing)',
+    args: [
+      { name: 'paths', description: 'policy files, or directories of *.yaml, *.yml, *.json', variadic: true },
+    ],
+    options: [
+      { flags: '--prune', description: 'also delete live policies that no file names' },
+      { flags: '--detailed-exitcode', description: 'exit 2 when there are changes, 0 when none, 1 on error' },
+    ],
+    help:
+      '+ create, ~ update (path: from → to), - delete; ! marks a field changed on the server since the\n' +
+      'last apply that the apply would overwrite (drift). -o json prints the plan, e.g. for a PR comment.\n' +
+      'Only with --detailed-exitcode does 2 mean "changes" rather than a usage error.\n\n' +
+      'Example:\n  fleetops policy plan policies/ --detailed-exitcode -o json > plan.json',
+    load: () => import('./policy/plan'),
+  }),
+  defineCommand({
+    path: 'policy apply',
+    summary: 'Plan, confirm, then apply the policy files all-or-nothing as one revision',
+    args: [
+      { name: 'paths', description: 'policy files, or directories of *.yaml, *.yml, *.json', variadic: true },
+    ],
+    options: [
+      { flags: '--prune', description: 'also delete live policies that no file names' },
+      { flags: '-y, --yes', description: 'do not ask for confirmation' },
+      { flags: '-m, --message <text>', description: 'why: recorded with the revision' },
+      {
+        flags: '--context <pairs>',
+        description: 'recorded with the revision: commit=SHA,ci-run=URL,ref=BRANCH',
+        parse: applyContext,
+      },
+    ],
+    help:
+      'Asks for confirmation in a terminal; scripts must pass --yes (else exit 2). If the policies\n' +
+      'changed on the server since the plan, nothing is applied (exit 1): plan again.\n\n' +
+      'Example:\n  fleetops policy apply policies/ --yes -m "camera off for sales" --context commit=$(git rev-parse HEAD)',
+    load: () => import('./policy/apply'),
+  }),
+  defineCommand({
+    path: 'policy pull',
+    summary: 'Write every live policy to DIR/<name>.yaml (overwrites files of the same name)',
+    args: [{ name: 'dir', description: 'directory to write to (created if needed)' }],
+    load: () => import('./policy/pull'),
+  }),
+  defineCommand({
+    path: 'policy history',
+    summary: 'Changes of the policy set, newest first: who, when, what, from which commit',
+    options: [
+      { flags: '--limit <n>', description: 'at most this many revisions (default: all)', parse: positiveInt },
+    ],
+    load: () => import('./policy/history'),
+  }),
+  defineCommand({
+    path: 'policy rollback',
+    summary: 'Make the policy set what it was right after an earlier revision (a new revision)',
+    options: [
+      { flags: '--to <revision>', description: 'revision to go back to', parse: positiveInt, required: true },
+      { flags: '-y, --yes', description: 'do not ask for confirmation' },
+      { flags: '-m, --message <text>', description: 'why: recorded with the revision' },
+    ],
+    help: 'Asks for confirmation in a terminal; scripts must pass --yes (else exit 2).',
+    load: () => import('./policy/rollback'),
+  }),
+  defineCommand({
+    path: 'policy schema',
+    summary: 'Print the JSON Schema of a policy file, for editors (also docs/policy.schema.json)',
+    load: () => import('./policy/schema'),
   }),
   defineCommand({
     path: 'settings get',
