@@ -6,6 +6,7 @@ import { cliStartup } from './cli-startup.ts';
 import { jobFanOut } from './job-fan-out.ts';
 import type { BenchResult } from './lib/measure.ts';
 import { lock2000 } from './lock-2000.ts';
+import { policy500 } from './policy-500.ts';
 import { sdkList } from './sdk-list.ts';
 
 const benchmarks: Record<string, () => BenchResult | Promise<BenchResult>> = {
@@ -13,6 +14,7 @@ const benchmarks: Record<string, () => BenchResult | Promise<BenchResult>> = {
   'sdk-list': sdkList,
   'job-fan-out': () => jobFanOut('pglite'),
   'lock-2000': lock2000,
+  'policy-500': policy500,
   // PostgreSQL at FLEETOPS_TEST_DATABASE_URL, else postgres://postgres@127.0.0.1:5432/test.
   'job-fan-out-postgres': () => jobFanOut('postgres'),
 };
