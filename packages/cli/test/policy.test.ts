@@ -5,7 +5,7 @@ import { PolicyPlan, type PolicyRevision } from '@fleetops/protocol';
 import { type RunningServer, startServer } from '@fleetops/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { cliEnv, runCli, tempDir } from './helpers';
+import { cliEnv, enrollDevice, runCli, tempDir } from './helpers';
 
 const EXAMPLES = new URL('../../../examples/policy-repo/policies', import.meta.url).pathname;
 
@@ -267,5 +267,38 @@ describe('a plan gone stale', () => {
       'error: 409 conflict: the policies changed since the plan: revision 4 is live, the plan was made on 3; plan again (request req-1)\n' +
         'hint: plan again (fleetops policy plan), then apply\n',
     );
+  });
+});
+
+describe('policy drift', () => {
+  it('lists the devices not running their group policy (exit 3), and nothing for a group without drift', async () => {
+    const checkIn = async (credential: string, body: object) =>
+      (
+        await fetch(`${server.url}/device/v1/checkin`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${credential}`, 'content-type': 'application/json' },
+          body: JSON.stringify(body),
+        })
+      ).json();
+    const token = (group: string) => server.createEnrollmentToken({ group }).then((t) => t.token);
+    const silent = await enrollDevice(server.url, await token('sales'));
+    const current = await enrollDevice(server.url, await token('kiosk'));
+    const { policy } = await checkIn(current.credential, {});
+    await checkIn(current.credential, { policy: { hash: policy.hash } });
+
+    const run = await fleetops('policy', 'drift', '-o', 'json');
+    expect(run.code).toBe(3);
+    const drift = JSON.parse(run.stdout) as { deviceId: string; appliedHash: string | null }[];
+    expect(drift).toEqual([expect.objectContaining({ deviceId: silent.deviceId, appliedHash: null })]);
+    const kiosk = await fleetops('policy', 'drift', '--group', 'kiosk');
+    expect(kiosk.code).toBe(0);
+    expect(kiosk.stderr).toContain('no drift');
+
+    const fields = await fleetops('devices', 'policy', current.deviceId, '-o', 'json');
+    expect(fields.code).toBe(0);
+    expect(fields.stderr).toContain('the device runs it');
+    const rows = JSON.parse(fields.stdout) as { field: string; policy: string; version: number }[];
+    expect(rows.length).toBeGreaterThan(0);
+    expect(rows.every((row) => row.policy === 'kiosk-lockdown' && row.version >= 1)).toBe(true);
   });
 });

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { GroupName, PlainText, Timestamp, Uuid } from './common';
+import { GroupName, PageQuery, PlainText, Timestamp, Uuid } from './common';
 
 /** The `apiVersion` of a policy document this server reads. */
 export const POLICY_API_VERSION = 'fleetops.dev/v1';
@@ -308,3 +308,22 @@ export const EffectivePolicy = z
   })
   .meta({ id: 'EffectivePolicy' });
 export type EffectivePolicy = z.infer<typeof EffectivePolicy>;
+
+/** A device that does not run its group's effective policy, or reports fields it could not apply. */
+export const PolicyDrift = z
+  .object({
+    deviceId: Uuid,
+    serial: z.string().nullable(),
+    group: GroupName,
+    expectedHash: z.string().describe("The hash of the group's effective policy"),
+    appliedHash: z.string().nullable().describe('The hash the device last reported running; null if none'),
+    failures: z.array(z.object({ path: z.string(), reason: z.string() })),
+    lastSeenAt: Timestamp,
+  })
+  .meta({ id: 'PolicyDrift' });
+export type PolicyDrift = z.infer<typeof PolicyDrift>;
+
+export const PolicyDriftQuery = PageQuery.extend({
+  group: GroupName.optional().describe('Only devices of this group'),
+});
+export type PolicyDriftQuery = z.input<typeof PolicyDriftQuery>;

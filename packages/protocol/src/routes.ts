@@ -31,6 +31,8 @@ import {
   PolicyApplyRequest,
   PolicyApplyResult,
   PolicyDocument,
+  PolicyDrift,
+  PolicyDriftQuery,
   PolicyNameParams,
   PolicyPlan,
   PolicyPlanRequest,
@@ -73,6 +75,7 @@ export const JobPage = Page(Job).meta({ id: 'JobPage' });
 export const JobResultPage = Page(JobResult).meta({ id: 'JobResultPage' });
 export const PolicyVersionPage = Page(PolicyVersion).meta({ id: 'PolicyVersionPage' });
 export const PolicyRevisionPage = Page(PolicyRevision).meta({ id: 'PolicyRevisionPage' });
+export const PolicyDriftPage = Page(PolicyDrift).meta({ id: 'PolicyDriftPage' });
 
 /** The admin API: bearer API tokens, each of one org and one role. */
 export const adminRoutes = {
@@ -392,6 +395,16 @@ export const adminRoutes = {
     body: PolicyRollbackRequest,
     status: 200,
     response: PolicyApplyResult,
+  }),
+  listPolicyDrift: route({
+    method: 'GET',
+    path: '/v1/policy-drift',
+    summary: "Devices not running their group's effective policy, or reporting fields they could not apply",
+    auth: 'admin',
+    role: 'viewer',
+    query: PolicyDriftQuery,
+    status: 200,
+    response: PolicyDriftPage,
   }),
   getDevicePolicy: route({
     method: 'GET',

@@ -40,6 +40,7 @@ export type {
   PolicyChange,
   PolicyDocument,
   PolicyDocumentInput,
+  PolicyDrift,
   PolicyPlan,
   PolicyPlanRequest,
   PolicyRevision,
@@ -82,5 +83,9 @@ export type { WaitOptions } from './resources/commands';
 export type { DeviceAppListQuery, DeviceCommandListQuery, DeviceListQuery } from './resources/devices';
 export type { EnrollmentTokenListQuery } from './resources/enrollment-tokens';
 export type { JobListQuery, JobResultsQuery, JobWaitOptions, JobWatchOptions } from './resources/jobs';
-export type { PolicyRevisionListQuery, PolicyVersionListQuery } from './resources/policies';
+export type {
+  PolicyDriftListQuery,
+  PolicyRevisionListQuery,
+  PolicyVersionListQuery,
+} from './resources/policies';
 export type { TokenListQuery } from './resources/tokens';

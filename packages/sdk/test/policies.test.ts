@@ -209,6 +209,25 @@ describe('paged policy lists', () => {
     expect(revisions.map((r) => r.revision)).toEqual([2, 1]);
     expect(queries.map((q) => q.get('cursor'))).toEqual([null, 'p1']);
   });
+
+  it('drift passes the group and follows the cursors', async () => {
+    const drifting = (n: number) => ({
+      deviceId: `0193a5c0-0000-7000-8000-00000000000${n}`,
+      serial: `SN${n}`,
+      group: 'sales',
+      expectedHash: 'b'.repeat(64),
+      appliedHash: null,
+      failures: [],
+      lastSeenAt: '2026-01-01T00:00:00.000Z',
+    });
+    const queries = pagesOf(`${BASE_URL}/v1/policy-drift`, [[drifting(1)], [drifting(2)]]);
+    const drift = await makeClient().policies.drift({ group: 'sales' }).toArray();
+    expect(drift.map((d) => d.serial)).toEqual(['SN1', 'SN2']);
+    expect(queries.map((q) => [q.get('group'), q.get('cursor')])).toEqual([
+      ['sales', null],
+      ['sales', 'p1'],
+    ]);
+  });
 });
 
 describe('policy refusals', () => {

@@ -310,6 +310,35 @@ describeStores('policies', (server) => {
     });
   });
 
+  it('lists as drift the devices not running their group policy or failing fields of it', async () => {
+    const org = await orgWithGroups();
+    const [onPolicy, failing, behind] = await Promise.all(
+      [0, 1, 2].map(async () => enroll(server, await org.enrollmentToken({ group: 'sales' }))),
+    );
+    const other = await enroll(server, await org.enrollmentToken({ group: 'field' }));
+    await apply(org, [policy('baseline', { restrictions: { nfcDisabled: true } })]);
+    const { policy: given } = await (
+      await deviceApi(server, onPolicy!.credential, '/device/v1/checkin', {})
+    ).json();
+    await deviceApi(server, onPolicy!.credential, '/device/v1/checkin', { policy: { hash: given.hash } });
+    const failures = [{ path: 'restrictions.nfcDisabled', reason: 'this device has no NFC' }];
+    await deviceApi(server, failing!.credential, '/device/v1/checkin', {
+      policy: { hash: given.hash, failures },
+    });
+
+    const drift = await get(org, '/v1/policy-drift');
+    const byDevice = new Map(drift.data.map((d: { deviceId: string }) => [d.deviceId, d]));
+    expect([...byDevice.keys()].sort()).toEqual([failing!.deviceId, behind!.deviceId].sort());
+    expect(byDevice.get(failing!.deviceId)).toMatchObject({
+      appliedHash: given.hash,
+      failures,
+      group: 'sales',
+    });
+    expect(byDevice.get(behind!.deviceId)).toMatchObject({ appliedHash: null, expectedHash: given.hash });
+    expect(byDevice.has(other.deviceId)).toBe(false);
+    expect((await get(org, '/v1/policy-drift?group=field')).data).toEqual([]);
+  });
+
   it('applies 500 policies in one revision', async () => {
     const org = await orgWithGroups();
     const documents = Array.from({ length: 500 }, (_, i) =>

@@ -233,6 +233,13 @@ export const commands = [
     load: () => import('./devices/get'),
   }),
   defineCommand({
+    path: 'devices policy',
+    summary: "A device's effective policy, field by field, with the policy version each came from",
+    args: [{ name: 'id', description: 'device id' }],
+    help: 'DEVICE REPORTS shows the fields the device says it could not apply.',
+    load: () => import('./devices/policy'),
+  }),
+  defineCommand({
     path: 'devices label',
     summary: "Change a device's labels",
     args: [{ name: 'id', description: 'device id' }],
@@ -390,6 +397,13 @@ export const commands = [
     summary: 'Write every live policy to DIR/<name>.yaml (overwrites files of the same name)',
     args: [{ name: 'dir', description: 'directory to write to (created if needed)' }],
     load: () => import('./policy/pull'),
+  }),
+  defineCommand({
+    path: 'policy drift',
+    summary: "Devices not running their group's policy, or failing fields of it (exit 3 when any)",
+    options: [{ flags: '--group <group>', description: 'only devices of this group' }],
+    help: 'A device that never reported a policy counts as drift once its group has one.',
+    load: () => import('./policy/drift'),
   }),
   defineCommand({
     path: 'policy history',

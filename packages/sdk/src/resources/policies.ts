@@ -3,6 +3,7 @@ import {
   type PolicyApplyRequest,
   type PolicyApplyResult,
   type PolicyDocumentInput,
+  type PolicyDrift,
   type PolicyPlan,
   type PolicyPlanRequest,
   type PolicyRevision,
@@ -20,6 +21,8 @@ import { path } from '../internal/path';
 export type PolicyVersionListQuery = RouteQuery<typeof adminRoutes.listPolicyVersions>;
 /** The query of `policies.revisions()`: `limit` and `cursor`. */
 export type PolicyRevisionListQuery = RouteQuery<typeof adminRoutes.listPolicyRevisions>;
+/** The query of `policies.drift()`: `group`, `limit` and `cursor`. */
+export type PolicyDriftListQuery = RouteQuery<typeof adminRoutes.listPolicyDrift>;
 
 /**
  * Policies as code: the live policy set, its numbered revisions and each policy's versions.
@@ -86,6 +89,18 @@ export class Policies extends APIResource {
     return this._client.requestPage(
       adminRoutes.listPolicyRevisions,
       { path: '/v1/policy-revisions', query },
+      options,
+    );
+  }
+
+  /**
+   * Devices that do not report running their group's effective policy, or report fields of it they
+   * could not apply, in id order; iterate the answer to walk every page.
+   */
+  drift(query?: PolicyDriftListQuery, options?: RequestOptions): PagePromise<PolicyDrift> {
+    return this._client.requestPage(
+      adminRoutes.listPolicyDrift,
+      { path: '/v1/policy-drift', query },
       options,
     );
   }

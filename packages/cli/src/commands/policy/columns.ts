@@ -1,4 +1,4 @@
-import type { PolicyApplyResult, PolicyPlan, PolicyRevision } from '@fleetops/protocol';
+import type { PolicyApplyResult, PolicyDrift, PolicyPlan, PolicyRevision } from '@fleetops/protocol';
 import { timestampCell } from '../../output/time';
 import type { Column } from '../../output/view';
 
@@ -52,4 +52,21 @@ export const pulledColumns: Column<PulledPolicy>[] = [
   { key: 'name', header: 'NAME', value: (p) => p.name },
   { key: 'version', header: 'VERSION', value: (p) => p.version },
   { key: 'file', header: 'FILE', value: (p) => p.file },
+];
+
+const shortHash = (hash: string | null) => hash?.slice(0, 12) ?? null;
+
+/** A device off its policy: what it should run, what it reports, what failed. */
+export const driftColumns: Column<PolicyDrift>[] = [
+  { key: 'deviceId', header: 'DEVICE', value: (d) => d.deviceId },
+  { key: 'serial', header: 'SERIAL', value: (d) => d.serial },
+  { key: 'group', header: 'GROUP', value: (d) => d.group },
+  { key: 'expectedHash', header: 'EXPECTED', value: (d) => shortHash(d.expectedHash) },
+  { key: 'appliedHash', header: 'RUNNING', value: (d) => shortHash(d.appliedHash) ?? 'none reported' },
+  {
+    key: 'failures',
+    header: 'FAILED FIELDS',
+    value: (d) => d.failures.map((f) => `${f.path}: ${f.reason}`).join('; ') || null,
+  },
+  { key: 'lastSeenAt', header: 'LAST SEEN', value: (d, c) => timestampCell(d.lastSeenAt, c) },
 ];

@@ -5,6 +5,8 @@ import type {
   PolicyApplyRequest,
   PolicyApplyResult,
   PolicyDocument,
+  PolicyDrift,
+  PolicyDriftQuery,
   PolicyPlan,
   PolicyPlanRequest,
   PolicyRevision,
@@ -16,6 +18,7 @@ import type { z } from 'zod';
 import { ApiError, notFound } from '../../errors';
 import { decodeCursor, toPage } from '../../store/cursor';
 import { type Db, one, type Queryable } from '../../store/db';
+import { iso } from '../../store/time';
 import { effectivePolicies, type GroupPolicy, NO_POLICY } from './effective';
 import { contentHash } from './fields';
 import { planChanges } from './plan';
@@ -327,6 +330,48 @@ export function createPoliciesRepository(db: Db) {
     async forGroup(orgId: string, group: string): Promise<Pick<GroupPolicy, 'hash' | 'settings'> | null> {
       const policy = (await groupPolicies(orgId)).get(group);
       return policy ? { hash: policy.hash, settings: policy.settings } : null;
+    },
+
+    /**
+     * Devices of groups with a policy that do not report running their group's effective policy,
+     * or report fields they could not apply; in id order.
+     */
+    async drift(orgId: string, query: z.output<typeof PolicyDriftQuery>): Promise<PageOf<PolicyDrift>> {
+      const groups = [...(await groupPolicies(orgId))].filter(
+        ([group]) => !query.group || group === query.group,
+      );
+      const rows = await db.query<{
+        id: string;
+        serial: string | null;
+        group_name: string;
+        expected: string;
+        applied_policy_hash: string | null;
+        policy_failures: PolicyDrift['failures'];
+        last_seen_at: Date;
+      }>(
+        `SELECT d.id, d.serial, d.group_name, g.hash AS expected, d.applied_policy_hash, d.policy_failures,
+           d.last_seen_at
+         FROM devices d JOIN unnest($2::text[], $3::text[]) AS g(group_name, hash) ON g.group_name = d.group_name
+         WHERE d.org_id = $1 AND d.status = 'active' AND ($4::uuid IS NULL OR d.id > $4)
+           AND (d.applied_policy_hash IS DISTINCT FROM g.hash OR jsonb_array_length(d.policy_failures) > 0)
+         ORDER BY d.id LIMIT $5`,
+        [
+          orgId,
+          groups.map(([group]) => group),
+          groups.map(([, policy]) => policy.hash),
+          decodeCursor(query.cursor) ?? null,
+          query.limit + 1,
+        ],
+      );
+      return toPage(rows, query.limit, (row) => ({
+        deviceId: row.id,
+        serial: row.serial,
+        group: row.group_name,
+        expectedHash: row.expected,
+        appliedHash: row.applied_policy_hash,
+        failures: row.policy_failures,
+        lastSeenAt: iso(row.last_seen_at),
+      }));
     },
 
     /** A device's effective policy (empty settings when none is assigned), and what it reports running. */

@@ -22,6 +22,7 @@ export const policyRoutes = ({ policies }: Services) => [
   defineRoute(adminRoutes.rollbackPolicies, ({ admin, body }) =>
     policies.rollback(admin.org.id, actorOf(admin), body),
   ),
+  defineRoute(adminRoutes.listPolicyDrift, ({ admin, query }) => policies.drift(admin.org.id, query)),
   defineRoute(adminRoutes.getDevicePolicy, ({ admin, params }) =>
     policies.forDevice(admin.org.id, params.id),
   ),
