@@ -2,17 +2,18 @@ import { spawn } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Device, Job } from '@fleetops/protocol';
-import { FleetClient } from '@fleetops/sdk';
-import { type RunningServer, startServer } from '@fleetops/server';
-import { type RunningFleet, startFleet } from '@fleetops/simulator';
+import type { FleetClient } from '@fleetops/sdk';
+import type { RunningServer } from '@fleetops/server';
+import type { RunningFleet } from '@fleetops/simulator';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BIN, cliEnv, deviceFacts, enrollDevice, runCli, tempDir } from './helpers';
+import { BIN, deviceFacts, enrollDevice, runCli } from './helpers';
+import { type SimulatedFleet, startSimulatedFleet } from './simulated-fleet';
 
 let server: RunningServer;
 let fleet: RunningFleet;
 let sdk: FleetClient;
-let configDir: Awaited<ReturnType<typeof tempDir>>;
+let simulated: SimulatedFleet;
 let env: NodeJS.ProcessEnv;
 /** A BYOD device: a wipe skips it. */
 let byodDeviceId: string;
@@ -22,37 +23,22 @@ let silentDeviceId: string;
 const fleetops = (...args: string[]) => runCli(args, env);
 
 beforeAll(async () => {
-  server = await startServer({ port: 0, logLevel: 'silent' });
-  configDir = await tempDir('bulk');
-  env = cliEnv(configDir.path, { FLEETOPS_SERVER: server.url, FLEETOPS_TOKEN: server.adminToken! });
-  sdk = new FleetClient({ baseUrl: server.url, token: server.adminToken! });
-  const enrollment = await server.createEnrollmentToken({ group: 'simulated' });
-  fleet = await startFleet({
-    serverUrl: server.url,
-    enrollmentToken: enrollment.token,
-    devices: 3,
-    pollWaitSeconds: 5,
-  });
-  await fleet.ready;
+  simulated = await startSimulatedFleet('bulk');
+  ({ server, fleet, sdk, env } = simulated);
   const byod = await server.createEnrollmentToken({ group: 'byod', mode: 'BYOD' });
   byodDeviceId = (await enrollDevice(server.url, byod.token, deviceFacts())).deviceId;
   const silent = await server.createEnrollmentToken({ group: 'silent' });
   silentDeviceId = (await enrollDevice(server.url, silent.token, deviceFacts())).deviceId;
 });
 
-afterAll(async () => {
-  await fleet?.stop();
-  await sdk?.close();
-  await server?.close();
-  await configDir?.remove();
-});
+afterAll(() => simulated?.close());
 
 const jobs = () => sdk.jobs.list().toArray();
 const simulatedIds = () => fleet.devices().map((d) => d.deviceId!);
 
 /** Writes `text` to a file of the test's directory and returns its path. */
 async function file(name: string, text: string): Promise<string> {
-  const path = join(configDir.path, name);
+  const path = join(simulated.dir, name);
   await writeFile(path, text);
   return path;
 }

@@ -1,26 +1,17 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import type { EnrollResponse, Job, JobResult } from '@fleetops/protocol';
-import { FleetClient } from '@fleetops/sdk';
-import { type RunningServer, startServer } from '@fleetops/server';
-import { type RunningFleet, startFleet } from '@fleetops/simulator';
+import type { FleetClient } from '@fleetops/sdk';
+import type { RunningServer } from '@fleetops/server';
+import type { RunningFleet } from '@fleetops/simulator';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  BIN,
-  type CliRun,
-  cliEnv,
-  deviceFacts,
-  enrollDevice,
-  pollCommands,
-  reportCommand,
-  runCli,
-  tempDir,
-} from './helpers';
+import { BIN, type CliRun, deviceFacts, enrollDevice, pollCommands, reportCommand, runCli } from './helpers';
+import { type SimulatedFleet, startSimulatedFleet } from './simulated-fleet';
 
 let server: RunningServer;
 let fleet: RunningFleet;
 let sdk: FleetClient;
-let configDir: Awaited<ReturnType<typeof tempDir>>;
+let simulated: SimulatedFleet;
 let env: NodeJS.ProcessEnv;
 /** A device that never asks for its commands: its jobs stay pending. */
 let silentDeviceId: string;
@@ -31,29 +22,14 @@ const fleetops = (...args: string[]) => runCli(args, env);
 const SIMULATED = { where: 'group = simulated' };
 
 beforeAll(async () => {
-  server = await startServer({ port: 0, logLevel: 'silent' });
-  configDir = await tempDir('jobs');
-  env = cliEnv(configDir.path, { FLEETOPS_SERVER: server.url, FLEETOPS_TOKEN: server.adminToken! });
-  sdk = new FleetClient({ baseUrl: server.url, token: server.adminToken! });
-  const enrollment = await server.createEnrollmentToken({ group: 'simulated' });
-  fleet = await startFleet({
-    serverUrl: server.url,
-    enrollmentToken: enrollment.token,
-    devices: 3,
-    pollWaitSeconds: 5,
-  });
-  await fleet.ready;
+  simulated = await startSimulatedFleet('jobs');
+  ({ server, fleet, sdk, env } = simulated);
   const silent = await server.createEnrollmentToken({ group: 'silent' });
   silentDeviceId = (await enrollDevice(server.url, silent.token, deviceFacts())).deviceId;
   manual = await enrollDevice(server.url, silent.token, deviceFacts());
 });
 
-afterAll(async () => {
-  await fleet?.stop();
-  await sdk?.close();
-  await server?.close();
-  await configDir?.remove();
-});
+afterAll(() => simulated?.close());
 
 const simulatedIds = () => fleet.devices().map((d) => d.deviceId!);
 
