@@ -11,7 +11,7 @@ import {
   type JobStatus,
   WhoAmI,
 } from '@fleetops/protocol';
-import { HttpResponse } from 'msw';
+import { HttpResponse, http } from 'msw';
 import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll } from 'vitest';
 import { type ClientOptions, FleetClient } from '../src/index';
@@ -181,4 +181,21 @@ export function jobResult(deviceId: string, overrides: Partial<JobResult> = {}):
     completedAt: NOW,
     ...overrides,
   });
+}
+
+/** Serves `pages` of `url` linked by cursors p1, p2, …; records the query of each request. */
+export function pagesOf(server: ReturnType<typeof useMswServer>, url: string, pages: unknown[][]) {
+  const queries: URLSearchParams[] = [];
+  server.use(
+    http.get(url, ({ request }) => {
+      const query = new URL(request.url).searchParams;
+      queries.push(query);
+      const index = Number(query.get('cursor')?.slice(1) ?? 0);
+      return HttpResponse.json({
+        data: pages[index],
+        nextCursor: index + 1 < pages.length ? `p${index + 1}` : null,
+      });
+    }),
+  );
+  return queries;
 }

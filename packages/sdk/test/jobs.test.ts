@@ -7,7 +7,16 @@ import {
   FleetTimeoutError,
   type Job,
 } from '../src/index';
-import { BASE_URL, errorResponse, JOB_ID, job, jobResult, makeClient, useMswServer } from './helpers';
+import {
+  BASE_URL,
+  errorResponse,
+  JOB_ID,
+  job,
+  jobResult,
+  makeClient,
+  pagesOf,
+  useMswServer,
+} from './helpers';
 
 const server = useMswServer();
 const jobsUrl = `${BASE_URL}/v1/jobs`;
@@ -27,23 +36,6 @@ function snapshots(...list: Job[]) {
     }),
   );
   return { polls: () => polls };
-}
-
-/** Serves `pages` of `url` linked by cursors p1, p2, …; records the query of each request. */
-function pagesOf(url: string, pages: unknown[][]) {
-  const queries: URLSearchParams[] = [];
-  server.use(
-    http.get(url, ({ request }) => {
-      const query = new URL(request.url).searchParams;
-      queries.push(query);
-      const index = Number(query.get('cursor')?.slice(1) ?? 0);
-      return HttpResponse.json({
-        data: pages[index],
-        nextCursor: index + 1 < pages.length ? `p${index + 1}` : null,
-      });
-    }),
-  );
-  return queries;
 }
 
 afterEach(() => {
@@ -93,7 +85,7 @@ describe('jobs.create', () => {
 describe('jobs.list and jobs.results', () => {
   it('list follows the cursors and keeps the filters on every page', async () => {
     const ids = ['00000000-0000-4000-8000-000000000001', '00000000-0000-4000-8000-000000000002'];
-    const queries = pagesOf(jobsUrl, [
+    const queries = pagesOf(server, jobsUrl, [
       [job('running', {}, { id: ids[0] })],
       [job('running', {}, { id: ids[1] })],
     ]);
@@ -110,7 +102,10 @@ describe('jobs.list and jobs.results', () => {
       '00000000-0000-4000-8000-00000000000c',
     ];
     const failed = (id: string) => jobResult(id, { status: 'failed', error: 'device refused' });
-    const queries = pagesOf(`${jobUrl}/results`, [[failed(ids[0]!), failed(ids[1]!)], [failed(ids[2]!)]]);
+    const queries = pagesOf(server, `${jobUrl}/results`, [
+      [failed(ids[0]!), failed(ids[1]!)],
+      [failed(ids[2]!)],
+    ]);
     const results = await makeClient().jobs.results(JOB_ID, { status: 'failed', limit: 2 }).toArray();
     expect(results.map((r) => r.deviceId)).toEqual(ids);
     expect(queries.map((q) => q.get('cursor'))).toEqual([null, 'p1']);

@@ -8,7 +8,7 @@ import {
 import { HttpResponse, http } from 'msw';
 import { describe, expect, it } from 'vitest';
 import { FleetBadRequestError, FleetConflictError, FleetNotFoundError } from '../src/index';
-import { BASE_URL, DEVICE_ID, errorResponse, makeClient, useMswServer } from './helpers';
+import { BASE_URL, DEVICE_ID, errorResponse, makeClient, pagesOf, useMswServer } from './helpers';
 
 const server = useMswServer();
 const NOW = '2025-01-02T03:04:05.000Z';
@@ -172,26 +172,9 @@ describe('each policies method sends its route', () => {
   });
 });
 
-/** Serves `pages` of `url` linked by cursors p1, p2, …; records the query of each request. */
-function pagesOf(url: string, pages: unknown[][]) {
-  const queries: URLSearchParams[] = [];
-  server.use(
-    http.get(url, ({ request }) => {
-      const query = new URL(request.url).searchParams;
-      queries.push(query);
-      const index = Number(query.get('cursor')?.slice(1) ?? 0);
-      return HttpResponse.json({
-        data: pages[index],
-        nextCursor: index + 1 < pages.length ? `p${index + 1}` : null,
-      });
-    }),
-  );
-  return queries;
-}
-
 describe('paged policy lists', () => {
   it('versions follows the cursors and keeps the limit on every page', async () => {
-    const queries = pagesOf(`${BASE_URL}/v1/policies/corp-baseline/versions`, [
+    const queries = pagesOf(server, `${BASE_URL}/v1/policies/corp-baseline/versions`, [
       [version(3), version(2)],
       [version(1)],
     ]);
@@ -204,7 +187,7 @@ describe('paged policy lists', () => {
   });
 
   it('revisions follows the cursors, newest first as the server sends them', async () => {
-    const queries = pagesOf(`${BASE_URL}/v1/policy-revisions`, [[revision(2)], [revision(1)]]);
+    const queries = pagesOf(server, `${BASE_URL}/v1/policy-revisions`, [[revision(2)], [revision(1)]]);
     const revisions = await makeClient().policies.revisions().toArray();
     expect(revisions.map((r) => r.revision)).toEqual([2, 1]);
     expect(queries.map((q) => q.get('cursor'))).toEqual([null, 'p1']);
@@ -220,7 +203,7 @@ describe('paged policy lists', () => {
       failures: [],
       lastSeenAt: '2026-01-01T00:00:00.000Z',
     });
-    const queries = pagesOf(`${BASE_URL}/v1/policy-drift`, [[drifting(1)], [drifting(2)]]);
+    const queries = pagesOf(server, `${BASE_URL}/v1/policy-drift`, [[drifting(1)], [drifting(2)]]);
     const drift = await makeClient().policies.drift({ group: 'sales' }).toArray();
     expect(drift.map((d) => d.serial)).toEqual(['SN1', 'SN2']);
     expect(queries.map((q) => [q.get('group'), q.get('cursor')])).toEqual([
