@@ -10,5 +10,6 @@ export * from './enrollment';
 export * from './errors';
 export * from './jobs';
 export * from './policy';
+export * from './rollout';
 export * from './routes';
 export * from './selector';

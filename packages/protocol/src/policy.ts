@@ -255,6 +255,10 @@ export type PolicyPlan = z.infer<typeof PolicyPlan>;
 export const PolicyApplyRequest = z.strictObject({
   documents: z.array(PolicyDocument).max(5000),
   prune: z.boolean().default(false),
+  staged: z
+    .boolean()
+    .default(false)
+    .describe('Keep devices on the versions they run until a rollout releases the new ones'),
   baseRevision: z
     .number()
     .int()

@@ -41,6 +41,7 @@ import {
   PolicySet,
   PolicyVersion,
 } from './policy';
+import { CreateRolloutRequest, Rollout, RolloutIdParams, RolloutListQuery } from './rollout';
 
 type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
@@ -76,6 +77,7 @@ export const JobResultPage = Page(JobResult).meta({ id: 'JobResultPage' });
 export const PolicyVersionPage = Page(PolicyVersion).meta({ id: 'PolicyVersionPage' });
 export const PolicyRevisionPage = Page(PolicyRevision).meta({ id: 'PolicyRevisionPage' });
 export const PolicyDriftPage = Page(PolicyDrift).meta({ id: 'PolicyDriftPage' });
+export const RolloutPage = Page(Rollout).meta({ id: 'RolloutPage' });
 
 /** The admin API: bearer API tokens, each of one org and one role. */
 export const adminRoutes = {
@@ -405,6 +407,78 @@ export const adminRoutes = {
     query: PolicyDriftQuery,
     status: 200,
     response: PolicyDriftPage,
+  }),
+  createRollout: route({
+    method: 'POST',
+    path: '/v1/policies/:name/rollouts',
+    summary: "Roll the policy's newest version out in waves, halting on failures",
+    auth: 'admin',
+    role: 'admin',
+    params: PolicyNameParams,
+    body: CreateRolloutRequest,
+    status: 201,
+    response: Rollout,
+  }),
+  listRollouts: route({
+    method: 'GET',
+    path: '/v1/policies/:name/rollouts',
+    summary: 'Rollouts of one policy, newest first',
+    auth: 'admin',
+    role: 'viewer',
+    params: PolicyNameParams,
+    query: RolloutListQuery,
+    status: 200,
+    response: RolloutPage,
+  }),
+  getRollout: route({
+    method: 'GET',
+    path: '/v1/rollouts/:id',
+    summary: 'One rollout with its waves',
+    auth: 'admin',
+    role: 'viewer',
+    params: RolloutIdParams,
+    status: 200,
+    response: Rollout,
+  }),
+  pauseRollout: route({
+    method: 'POST',
+    path: '/v1/rollouts/:id/pause',
+    summary: 'Pause a rollout: no further wave goes out',
+    auth: 'admin',
+    role: 'admin',
+    params: RolloutIdParams,
+    status: 200,
+    response: Rollout,
+  }),
+  resumeRollout: route({
+    method: 'POST',
+    path: '/v1/rollouts/:id/resume',
+    summary: 'Resume a paused or halted rollout',
+    auth: 'admin',
+    role: 'admin',
+    params: RolloutIdParams,
+    status: 200,
+    response: Rollout,
+  }),
+  abortRollout: route({
+    method: 'POST',
+    path: '/v1/rollouts/:id/abort',
+    summary: 'Stop a rollout: every device goes back to the version it ran before (recorded as aborted)',
+    auth: 'admin',
+    role: 'admin',
+    params: RolloutIdParams,
+    status: 200,
+    response: Rollout,
+  }),
+  rollbackRollout: route({
+    method: 'POST',
+    path: '/v1/rollouts/:id/rollback',
+    summary: 'Roll back a rollout: devices that got the new version get the previous one again',
+    auth: 'admin',
+    role: 'admin',
+    params: RolloutIdParams,
+    status: 200,
+    response: Rollout,
   }),
   getDevicePolicy: route({
     method: 'GET',

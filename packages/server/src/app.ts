@@ -16,6 +16,7 @@ import { deviceRoutes } from './routes/admin/devices';
 import { enrollmentTokenRoutes } from './routes/admin/enrollment-tokens';
 import { jobRoutes } from './routes/admin/jobs';
 import { policyRoutes } from './routes/admin/policies';
+import { rolloutRoutes } from './routes/admin/rollouts';
 import { tokenRoutes } from './routes/admin/tokens';
 import { deviceApiRoutes } from './routes/device';
 import type { Services } from './services';
@@ -28,6 +29,9 @@ const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
 /** How often commands past their expiry are marked expired. */
 export const EXPIRY_SWEEP_MS = 30_000;
+
+/** How often running rollouts are advanced (waves closed, released, halted or completed). */
+export const ROLLOUT_TICK_MS = 2_000;
 
 /** Requests per second each API token may make on average (bursts of twice that); 0 turns it off. */
 export const DEFAULT_ADMIN_REQUESTS_PER_SECOND = 1000;
@@ -74,7 +78,13 @@ export async function buildApp({
   const sweeper = setInterval(() => {
     sweep().catch((err) => app.log.error({ err }, 'sweep failed'));
   }, EXPIRY_SWEEP_MS).unref();
-  app.addHook('onClose', async () => clearInterval(sweeper));
+  const rolloutTicker = setInterval(() => {
+    services.rollouts.advance().catch((err) => app.log.error({ err }, 'rollout advance failed'));
+  }, ROLLOUT_TICK_MS).unref();
+  app.addHook('onClose', async () => {
+    clearInterval(sweeper);
+    clearInterval(rolloutTicker);
+  });
 
   await app.register(swagger, {
     openapi: {
@@ -96,6 +106,7 @@ export async function buildApp({
     ...commandRoutes(services),
     ...jobRoutes(services),
     ...policyRoutes(services),
+    ...rolloutRoutes(services),
     ...deviceApiRoutes(services, shutdown.signal),
   ]);
 

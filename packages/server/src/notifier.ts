@@ -40,6 +40,11 @@ export class CommandNotifier {
     else await this.wakeJob(jobId);
   }
 
+  /** Wakes each of these devices, here and on the other replicas. */
+  async notifyMany(deviceIds: string[]): Promise<void> {
+    for (const deviceId of deviceIds) await this.notify(deviceId);
+  }
+
   private async wakeJob(jobId: string): Promise<void> {
     if (this.events.eventNames().length === 0) return;
     for (const deviceId of await this.devicesOfJob(jobId)) this.events.emit(deviceId);

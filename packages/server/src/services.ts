@@ -7,6 +7,8 @@ import { createIdempotencyKeysRepository } from './repositories/idempotency-keys
 import { createJobsRepository } from './repositories/jobs';
 import { createOrgsRepository } from './repositories/orgs';
 import { createPoliciesRepository } from './repositories/policies';
+import { createDevicePolicies } from './repositories/policies/device-policies';
+import { createRolloutsRepository } from './repositories/policies/rollouts';
 import type { Db } from './store/db';
 
 export const DEFAULT_CHECK_IN_INTERVAL_SECONDS = 60;
@@ -17,6 +19,14 @@ export function createServices(
   options: { publicUrl: () => string; checkInIntervalSeconds?: number },
 ) {
   const orgs = createOrgsRepository(db);
+  const devicePolicies = createDevicePolicies(db);
+  const notifier = new CommandNotifier(db.notifications, async (jobId) => {
+    const rows = await db.query<{ device_id: string }>(
+      "SELECT device_id FROM commands WHERE job_id = $1 AND status = 'queued'",
+      [jobId],
+    );
+    return rows.map((row) => row.device_id);
+  });
   return {
     db,
     orgs,
@@ -25,15 +35,10 @@ export function createServices(
     enrollmentTokens: createEnrollmentTokensRepository(db),
     devices: createDevicesRepository(db),
     commands: createCommandsRepository(db),
-    policies: createPoliciesRepository(db),
+    policies: createPoliciesRepository(db, devicePolicies),
+    rollouts: createRolloutsRepository(db, devicePolicies, (deviceIds) => notifier.notifyMany(deviceIds)),
     idempotencyKeys: createIdempotencyKeysRepository(db),
-    notifier: new CommandNotifier(db.notifications, async (jobId) => {
-      const rows = await db.query<{ device_id: string }>(
-        "SELECT device_id FROM commands WHERE job_id = $1 AND status = 'queued'",
-        [jobId],
-      );
-      return rows.map((row) => row.device_id);
-    }),
+    notifier,
     publicUrl: options.publicUrl,
     checkInIntervalSeconds: options.checkInIntervalSeconds ?? DEFAULT_CHECK_IN_INTERVAL_SECONDS,
   };

@@ -11,7 +11,7 @@ const VALID_BODY: Partial<Record<keyof typeof adminRoutes, unknown>> = {
 describeStores('tenant isolation', (server) => {
   let a: TestOrg;
   let b: TestOrg;
-  const ids = {} as Record<'token' | 'enrollmentToken' | 'device' | 'command' | 'job', string>;
+  const ids = {} as Record<'token' | 'enrollmentToken' | 'device' | 'command' | 'job' | 'rollout', string>;
   let credentialA: string;
   let credentialB: string;
 
@@ -41,6 +41,23 @@ describeStores('tenant isolation', (server) => {
       })
     ).json();
     ids.job = job.id;
+    const document = {
+      apiVersion: 'fleetops.dev/v1',
+      kind: 'Policy',
+      metadata: { name: 'baseline' },
+      spec: { assignment: { groups: ['default'], priority: 10 } },
+    };
+    await server.api(a.tokens.admin, '/v1/policy-revisions', {
+      method: 'POST',
+      body: { documents: [document], baseRevision: 0, staged: true },
+    });
+    const rollout = await (
+      await server.api(a.tokens.admin, '/v1/policies/baseline/rollouts', {
+        method: 'POST',
+        body: { waves: ['100%'] },
+      })
+    ).json();
+    ids.rollout = rollout.id;
     credentialB = (await enroll(server, await b.enrollmentToken())).credential;
   });
 
@@ -50,6 +67,7 @@ describeStores('tenant isolation', (server) => {
     if (path.startsWith('/v1/devices/')) return ids.device;
     if (path.startsWith('/v1/commands/')) return ids.command;
     if (path.startsWith('/v1/jobs/')) return ids.job;
+    if (path.startsWith('/v1/rollouts/')) return ids.rollout;
     throw new Error(`no id for ${path}`);
   };
 
@@ -71,13 +89,16 @@ describeStores('tenant isolation', (server) => {
     const device = await (await server.api(a.tokens.viewer, `/v1/devices/${ids.device}`)).json();
     expect(device).toMatchObject({ status: 'active', labels: [] });
     const commands = await (await server.api(a.tokens.viewer, `/v1/devices/${ids.device}/commands`)).json();
-    expect(commands.data).toHaveLength(2);
+    // The lock, the job's sync and the sync the rollout sent: nothing from org B.
+    expect(commands.data.map((c: { type: string }) => c.type).sort()).toEqual(['lock', 'sync', 'sync']);
     const job = await (await server.api(a.tokens.viewer, `/v1/jobs/${ids.job}`)).json();
     expect(job).toMatchObject({ status: 'running', canceledAt: null, approvedAt: null });
     const tokens = await (await server.api(a.tokens.admin, '/v1/tokens')).json();
     expect(tokens.data.every((t: { revokedAt: string | null }) => t.revokedAt === null)).toBe(true);
     const enrollment = await (await server.api(a.tokens.viewer, '/v1/enrollment-tokens')).json();
     expect(enrollment.data[0].status).toBe('active');
+    const rollout = await (await server.api(a.tokens.viewer, `/v1/rollouts/${ids.rollout}`)).json();
+    expect(rollout).toMatchObject({ status: 'running', policy: 'baseline' });
   });
 
   it('lists show only the caller’s own org', async () => {

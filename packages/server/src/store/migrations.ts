@@ -242,6 +242,61 @@ export const migrations: readonly Migration[] = [
       ALTER TABLE devices ADD COLUMN policy_failures jsonb NOT NULL DEFAULT '[]';
     `,
   },
+  {
+    version: 5,
+    name: 'policy rollouts: released versions, rollouts with their waves and frozen devices',
+    sql: /* sql */ `
+      -- The version devices get; null for a policy created staged and not rolled out yet.
+      ALTER TABLE live_policies ADD COLUMN released_version integer;
+      UPDATE live_policies SET released_version = version;
+      ALTER TABLE live_policies ADD FOREIGN KEY (org_id, name, released_version)
+        REFERENCES policy_versions (org_id, name, version);
+
+      CREATE TABLE rollouts (
+        id uuid PRIMARY KEY,
+        org_id uuid NOT NULL REFERENCES orgs (id),
+        policy text NOT NULL,
+        from_version integer,
+        to_version integer NOT NULL,
+        status text NOT NULL
+          CHECK (status IN ('running', 'paused', 'halted', 'completed', 'aborted', 'rolled_back')),
+        current_wave integer NOT NULL DEFAULT -1,
+        halt_on_failure_percent double precision NOT NULL,
+        pause_seconds integer NOT NULL,
+        wave_timeout_seconds integer NOT NULL,
+        next_wave_at timestamptz,
+        halt_reason text,
+        created_by text NOT NULL,
+        created_at timestamptz NOT NULL DEFAULT now(),
+        updated_at timestamptz NOT NULL DEFAULT now()
+      );
+      CREATE INDEX rollouts_policy ON rollouts (org_id, policy, id DESC);
+      CREATE INDEX rollouts_org_updated ON rollouts (org_id, updated_at);
+      CREATE INDEX rollouts_running ON rollouts (id) WHERE status = 'running';
+      -- At most one unfinished rollout per policy, whoever races to start one.
+      CREATE UNIQUE INDEX rollouts_one_active ON rollouts (org_id, policy)
+        WHERE status IN ('running', 'paused', 'halted');
+
+      CREATE TABLE rollout_waves (
+        rollout_id uuid NOT NULL REFERENCES rollouts (id),
+        wave integer NOT NULL,
+        size text NOT NULL,
+        released_at timestamptz,
+        completed_at timestamptz,
+        PRIMARY KEY (rollout_id, wave)
+      );
+
+      CREATE TABLE rollout_devices (
+        rollout_id uuid NOT NULL REFERENCES rollouts (id),
+        device_id uuid NOT NULL REFERENCES devices (id),
+        wave integer NOT NULL,
+        rank integer NOT NULL,
+        PRIMARY KEY (rollout_id, device_id)
+      );
+      CREATE INDEX rollout_devices_device ON rollout_devices (device_id, rollout_id);
+      CREATE INDEX rollout_devices_wave ON rollout_devices (rollout_id, wave);
+    `,
+  },
 ];
 
 /** Brings the schema up to date, one transaction per migration; safe with several replicas starting at once. */

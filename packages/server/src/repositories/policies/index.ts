@@ -19,7 +19,8 @@ import { ApiError, notFound } from '../../errors';
 import { decodeCursor, toPage } from '../../store/cursor';
 import { type Db, one, type Queryable } from '../../store/db';
 import { iso } from '../../store/time';
-import { effectivePolicies, type GroupPolicy, NO_POLICY } from './effective';
+import { type DevicePolicies, reachedKeySql } from './device-policies';
+import type { GroupPolicy } from './effective';
 import { contentHash } from './fields';
 import { planChanges } from './plan';
 import {
@@ -49,6 +50,8 @@ interface RevisionInfo {
   message: string | null;
   context: PolicyRevision['context'];
   rolledBackTo: number | null;
+  /** Keep devices on the released versions (see {@link PolicyApplyRequest}). */
+  staged?: boolean;
 }
 
 const NUMBER_CURSOR = /^\d{1,9}$/;
@@ -169,10 +172,12 @@ async function record(
       ],
     );
     await tx.query(
-      `INSERT INTO live_policies (org_id, name, version)
-       SELECT $1, * FROM unnest($2::text[], $3::integer[])
-       ON CONFLICT (org_id, name) DO UPDATE SET version = excluded.version`,
-      [orgId, versions.map((v) => v.name), versions.map((v) => v.version)],
+      `INSERT INTO live_policies (org_id, name, version, released_version)
+       SELECT $1, v.name, v.version, CASE WHEN $4 THEN NULL ELSE v.version END
+       FROM unnest($2::text[], $3::integer[]) AS v(name, version)
+       ON CONFLICT (org_id, name) DO UPDATE SET version = excluded.version,
+         released_version = CASE WHEN $4 THEN live_policies.released_version ELSE excluded.version END`,
+      [orgId, versions.map((v) => v.name), versions.map((v) => v.version), info.staged ?? false],
     );
   }
   if (deleted.length > 0) {
@@ -184,20 +189,7 @@ async function record(
   return revision!;
 }
 
-export function createPoliciesRepository(db: Db) {
-  /** Each org's effective policy per group, as of the live revision it was computed at. */
-  const effective = new Map<string, { revision: number; groups: Map<string, GroupPolicy> }>();
-
-  /** The org's effective policies by group: computed once per live revision, then one small query. */
-  const groupPolicies = async (orgId: string): Promise<Map<string, GroupPolicy>> => {
-    const revision = await currentRevision(db, orgId);
-    const cached = effective.get(orgId);
-    if (cached?.revision === revision) return cached.groups;
-    const groups = effectivePolicies(await liveVersions(db, orgId));
-    effective.set(orgId, { revision, groups });
-    return groups;
-  };
-
+export function createPoliciesRepository(db: Db, devicePolicies: DevicePolicies) {
   /** Runs `fn` on the org's policy set under its lock, after checking it is still at `base`. */
   const change = <T>(orgId: string, base: number | undefined, fn: (tx: Queryable) => Promise<T>) =>
     db.transaction(async (tx) => {
@@ -264,6 +256,7 @@ export function createPoliciesRepository(db: Db) {
           message: request.message ?? null,
           context: request.context ?? null,
           rolledBackTo: null,
+          staged: request.staged,
         };
         const revision = await record(tx, orgId, info, plan, request.documents);
         return { revision: revision && toRevision(revision), plan };
@@ -326,20 +319,22 @@ export function createPoliciesRepository(db: Db) {
       });
     },
 
-    /** What a device of `group` should run; null when no policy is assigned to its group. */
-    async forGroup(orgId: string, group: string): Promise<Pick<GroupPolicy, 'hash' | 'settings'> | null> {
-      const policy = (await groupPolicies(orgId)).get(group);
+    /** What a device of `group` should run (see {@link DevicePolicies}); null when no policy reaches it. */
+    async forCheckIn(
+      orgId: string,
+      deviceId: string,
+      group: string,
+    ): Promise<Pick<GroupPolicy, 'hash' | 'settings'> | null> {
+      const policy = await devicePolicies.forDevice(orgId, deviceId, group);
       return policy ? { hash: policy.hash, settings: policy.settings } : null;
     },
 
     /**
-     * Devices of groups with a policy that do not report running their group's effective policy,
-     * or report fields they could not apply; in id order.
+     * Devices of groups with a policy that do not report running their effective policy, or report
+     * fields they could not apply; in id order.
      */
     async drift(orgId: string, query: z.output<typeof PolicyDriftQuery>): Promise<PageOf<PolicyDrift>> {
-      const groups = [...(await groupPolicies(orgId))].filter(
-        ([group]) => !query.group || group === query.group,
-      );
+      const expected = await devicePolicies.expected(orgId);
       const rows = await db.query<{
         id: string;
         serial: string | null;
@@ -351,15 +346,22 @@ export function createPoliciesRepository(db: Db) {
       }>(
         `SELECT d.id, d.serial, d.group_name, g.hash AS expected, d.applied_policy_hash, d.policy_failures,
            d.last_seen_at
-         FROM devices d JOIN unnest($2::text[], $3::text[]) AS g(group_name, hash) ON g.group_name = d.group_name
-         WHERE d.org_id = $1 AND d.status = 'active' AND ($4::uuid IS NULL OR d.id > $4)
+         FROM devices d
+         JOIN unnest($2::text[], $3::text[], $4::text[]) AS g(group_name, key, hash) ON g.group_name = d.group_name
+         WHERE d.org_id = $1 AND d.status = 'active' AND ($5::uuid IS NULL OR d.id > $5)
+           AND ($6::text IS NULL OR d.group_name = $6)
+           AND g.key = ${reachedKeySql('d.id', '$7', '$8')}
            AND (d.applied_policy_hash IS DISTINCT FROM g.hash OR jsonb_array_length(d.policy_failures) > 0)
-         ORDER BY d.id LIMIT $5`,
+         ORDER BY d.id LIMIT $9`,
         [
           orgId,
-          groups.map(([group]) => group),
-          groups.map(([, policy]) => policy.hash),
+          expected.groups,
+          expected.keys,
+          expected.hashes,
           decodeCursor(query.cursor) ?? null,
+          query.group ?? null,
+          expected.rolloutIds,
+          expected.rolloutWaves,
           query.limit + 1,
         ],
       );
@@ -386,7 +388,7 @@ export function createPoliciesRepository(db: Db) {
         [orgId, deviceId],
       );
       if (!device) throw notFound('device', deviceId);
-      const policy = (await groupPolicies(orgId)).get(device.group_name) ?? NO_POLICY;
+      const policy = await devicePolicies.orNone(orgId, deviceId, device.group_name);
       return {
         deviceId,
         group: device.group_name,

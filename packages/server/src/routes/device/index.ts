@@ -60,7 +60,7 @@ export const deviceApiRoutes = (svc: Services, shutdown: AbortSignal) => {
       return {
         commands: await deliver(device),
         checkInIntervalSeconds: svc.checkInIntervalSeconds,
-        policy: await svc.policies.forGroup(device.orgId, group),
+        policy: await svc.policies.forCheckIn(device.orgId, device.id, group),
       };
     }),
 
