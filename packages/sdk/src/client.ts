@@ -10,6 +10,7 @@ import { Devices } from './resources/devices';
 import { EnrollmentTokens } from './resources/enrollment-tokens';
 import { Jobs } from './resources/jobs';
 import { Policies } from './resources/policies';
+import { Rollouts } from './resources/rollouts';
 import { Settings } from './resources/settings';
 import { Tokens } from './resources/tokens';
 
@@ -69,6 +70,8 @@ export class FleetClient {
   readonly jobs: Jobs = new Jobs(this);
   /** Policies as code: the live policy set, plans, applies, revisions and rollbacks. */
   readonly policies: Policies = new Policies(this);
+  /** Rollouts: a policy's new version going out to its devices in waves. */
+  readonly rollouts: Rollouts = new Rollouts(this);
   /** The org's safety settings. */
   readonly settings: Settings = new Settings(this);
 

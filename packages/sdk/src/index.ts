@@ -9,6 +9,7 @@ export type {
   CreatedEnrollmentToken,
   CreateEnrollmentTokenRequest,
   CreateJobRequest,
+  CreateRolloutRequest,
   Device,
   DeviceFacts,
   DeviceState,
@@ -50,6 +51,9 @@ export type {
   PreviewDevice,
   PreviewJobRequest,
   Role,
+  Rollout,
+  RolloutStatus,
+  RolloutWave,
   SendCommandRequest,
   SkipReason,
   TargetKey,
@@ -57,7 +61,12 @@ export type {
   UnresolvedTarget,
   WhoAmI,
 } from '@fleetops/protocol';
-export { adminRoutes, FINAL_COMMAND_STATUSES, FINAL_JOB_STATUSES } from '@fleetops/protocol';
+export {
+  adminRoutes,
+  FINAL_COMMAND_STATUSES,
+  FINAL_JOB_STATUSES,
+  FINAL_ROLLOUT_STATUSES,
+} from '@fleetops/protocol';
 export { type ClientOptions, FleetClient, type RouteRequest } from './client';
 export {
   type ApiErrorInit,
@@ -88,4 +97,5 @@ export type {
   PolicyRevisionListQuery,
   PolicyVersionListQuery,
 } from './resources/policies';
+export type { RolloutListQuery, RolloutWatchOptions } from './resources/rollouts';
 export type { TokenListQuery } from './resources/tokens';

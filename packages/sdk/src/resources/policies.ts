@@ -78,7 +78,8 @@ export class Policies extends APIResource {
   /**
    * Applies documents all-or-nothing as one new revision (`revision` is null when nothing changed).
    * Refused with `FleetConflictError` when the live revision is no longer `baseRevision`: plan again.
-   * Needs an `admin` token.
+   * With `staged: true` devices keep the versions they run until `rollouts.create()` releases the
+   * new ones. Needs an `admin` token.
    */
   async apply(body: PolicyApplyRequest, options?: RequestOptions): Promise<PolicyApplyResult> {
     return this._client.request(adminRoutes.applyPolicies, { path: '/v1/policy-revisions', body }, options);
