@@ -2,7 +2,7 @@ import type { CommandType, JobDeviceStatus, JobStatus } from '@fleetops/protocol
 import { defineCommand, type OptionSpec } from '../command';
 import { commaList, duration, httpUrl, integer, port, positiveInt } from '../options';
 import { bulkCommands } from './bulk/verbs';
-import { applyContext } from './policy/options';
+import { applyContext, percent } from './policy/options';
 import { numberOrOff } from './settings/options';
 
 /** Descriptions of the command groups (the first words of a command path). */
@@ -17,9 +17,14 @@ export const groups: Record<string, string> = {
   jobs: 'Bulk commands sent as server-side jobs, and their outcome',
   settings: "The org's safety settings: approvals and the destructive budget",
   policy: 'Policies as code: validate, plan, apply',
+  'policy rollout': 'Release a staged policy version to its devices in waves',
 };
 
 const MODES = ['COPE', 'COBO', 'BYOD'] as const;
+
+const rolloutWaitTimeout: OptionSpec[] = [
+  { flags: '--timeout <duration>', description: 'how long to follow', parse: duration, default: '2h' },
+];
 
 const JOB_STATUSES = [
   'awaiting_approval',
@@ -378,6 +383,10 @@ export const commands = [
     ],
     options: [
       { flags: '--prune', description: 'also delete live policies that no file names' },
+      {
+        flags: '--staged',
+        description: 'devices keep their versions until `fleetops policy rollout NAME` releases the new ones',
+      },
       { flags: '-y, --yes', description: 'do not ask for confirmation' },
       { flags: '-m, --message <text>', description: 'why: recorded with the revision' },
       {
@@ -415,14 +424,81 @@ export const commands = [
   }),
   defineCommand({
     path: 'policy rollback',
-    summary: 'Make the policy set what it was right after an earlier revision (a new revision)',
+    summary: 'Make the policy set what it was after an earlier revision, or roll back the rollout of NAME',
+    args: [{ name: 'name', description: 'policy whose latest rollout to roll back', optional: true }],
     options: [
-      { flags: '--to <revision>', description: 'revision to go back to', parse: positiveInt, required: true },
+      { flags: '--to <revision>', description: 'revision to go back to (the whole set)', parse: positiveInt },
       { flags: '-y, --yes', description: 'do not ask for confirmation' },
       { flags: '-m, --message <text>', description: 'why: recorded with the revision' },
     ],
-    help: 'Asks for confirmation in a terminal; scripts must pass --yes (else exit 2).',
+    help:
+      'With --to, a new revision makes the set what it was right after that revision. With NAME, the\n' +
+      'devices that got the version of its latest rollout get the one before again.\n' +
+      'Asks for confirmation in a terminal; scripts must pass --yes (else exit 2).\n\n' +
+      'Examples:\n  fleetops policy rollback --to 12 --yes\n  fleetops policy rollback corp-baseline --yes',
     load: () => import('./policy/rollback'),
+  }),
+  defineCommand({
+    path: 'policy rollout',
+    summary: 'Release the newest version of a policy to its devices in waves',
+    args: [{ name: 'name', description: 'policy to roll out (applied with --staged)' }],
+    options: [
+      {
+        flags: '--waves <sizes>',
+        description:
+          'cumulative reach of each wave (required): percents or device counts, e.g. 1%,10%,50%,100%',
+        // Required and checked by the handler: commander would ask it of `policy rollout status` too.
+        parse: commaList,
+      },
+      {
+        flags: '--halt-on-failure <percent>',
+        description: 'halt when more of the devices reached fail it (default 5%)',
+        parse: percent,
+      },
+      { flags: '--pause <duration>', description: 'wait between two waves, e.g. 10m', parse: duration },
+      {
+        flags: '--wave-timeout <duration>',
+        description: 'a wave is over after this long even if devices did not report (default 30m)',
+        parse: duration,
+      },
+      { flags: '--wait', description: 'follow the rollout until it completes or halts' },
+      ...rolloutWaitTimeout,
+    ],
+    help:
+      'The server releases the first wave at once and each next one when the devices of the previous\n' +
+      'reported (after --pause); it halts when the failure rate goes above --halt-on-failure.\n' +
+      'With --wait, exits like `policy rollout status`.\n\n' +
+      'Example:\n  fleetops policy apply policies/ --staged --yes\n' +
+      '  fleetops policy rollout corp-baseline --waves 1%,10%,50%,100% --halt-on-failure 2% --pause 10m --wait',
+    load: () => import('./policy/rollout'),
+  }),
+  defineCommand({
+    path: 'policy rollout status',
+    summary: 'Follow the latest rollout of a policy until it completes or halts',
+    args: [{ name: 'name', description: 'policy' }],
+    options: rolloutWaitTimeout,
+    help:
+      'Exits 0 when the rollout completed, 3 when it halted, was aborted or rolled back, 7 when the\n' +
+      'wait timed out. Ctrl-C or a timeout stops following only: the rollout continues on the server.',
+    load: () => import('./policy/rollout-status'),
+  }),
+  defineCommand({
+    path: 'policy rollout pause',
+    summary: 'Pause the latest rollout of a policy: no further wave goes out',
+    args: [{ name: 'name', description: 'policy' }],
+    load: async () => ({ handler: (await import('./policy/rollout-actions')).pause }),
+  }),
+  defineCommand({
+    path: 'policy rollout resume',
+    summary: 'Resume the latest rollout of a policy, paused or halted',
+    args: [{ name: 'name', description: 'policy' }],
+    load: async () => ({ handler: (await import('./policy/rollout-actions')).resume }),
+  }),
+  defineCommand({
+    path: 'policy rollout abort',
+    summary: 'Stop the latest rollout of a policy for good: its devices get the previous version again',
+    args: [{ name: 'name', description: 'policy' }],
+    load: async () => ({ handler: (await import('./policy/rollout-actions')).abort }),
   }),
   defineCommand({
     path: 'policy schema',

@@ -15,6 +15,7 @@ import { formatPlan, hasChanges, summaryLine } from './plan-view';
 export interface ApplyOptions {
   paths: string[];
   prune?: boolean;
+  staged?: boolean;
   yes?: boolean;
   message?: string;
   context?: ApplyContext;
@@ -37,14 +38,24 @@ export const handler: Handler<ApplyOptions> = async (opts, deps) => {
     fleet.policies.apply({
       documents: policies.map((p) => p.document),
       prune,
+      staged: opts.staged,
       baseRevision: plan.baseRevision,
       message: opts.message,
       context: opts.context,
     }),
   ).catch(explainConflict);
+  if (opts.staged) for (const line of stagedHints(applied)) io.info(line);
   return outcome(applied, opts.output, io);
 };
 
+/** What a staged apply leaves to do: each new version reaches devices only through a rollout. */
+function stagedHints({ revision }: PolicyApplyResult): string[] {
+  const names = revision ? [...revision.created, ...revision.updated] : [];
+  return names.map(
+    (name) =>
+      `staged: devices keep their version of ${name} until: fleetops policy rollout ${name} --waves …`,
+  );
+}
 /** The revision made (or that nothing changed) as one line in table format; the result in the others. */
 export async function outcome(
   applied: PolicyApplyResult,

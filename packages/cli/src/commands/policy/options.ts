@@ -25,3 +25,13 @@ export function applyContext(value: string): ApplyContext {
   }
   return context;
 }
+
+/** Parses a percent from 0 to 100, with or without `%` (`2%`, `0.5`). */
+export function percent(value: string): number {
+  const text = value.trim().replace(/%$/, '');
+  const n = Number(text);
+  if (!/^\d+(?:\.\d+)?$/.test(text) || n > 100) {
+    throw new InvalidArgumentError('expected a percent from 0 to 100, e.g. 2%');
+  }
+  return n;
+}
