@@ -7,6 +7,7 @@ import { jobFanOut } from './job-fan-out.ts';
 import type { BenchResult } from './lib/measure.ts';
 import { lock2000 } from './lock-2000.ts';
 import { policy500 } from './policy-500.ts';
+import { rollout2000 } from './rollout-2000.ts';
 import { sdkList } from './sdk-list.ts';
 
 const benchmarks: Record<string, () => BenchResult | Promise<BenchResult>> = {
@@ -15,6 +16,7 @@ const benchmarks: Record<string, () => BenchResult | Promise<BenchResult>> = {
   'job-fan-out': () => jobFanOut('pglite'),
   'lock-2000': lock2000,
   'policy-500': policy500,
+  'rollout-2000': rollout2000,
   // PostgreSQL at FLEETOPS_TEST_DATABASE_URL, else postgres://postgres@127.0.0.1:5432/test.
   'job-fan-out-postgres': () => jobFanOut('postgres'),
 };
