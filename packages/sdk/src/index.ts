@@ -95,6 +95,7 @@ export type { JobListQuery, JobResultsQuery, JobWaitOptions, JobWatchOptions } f
 export type {
   PolicyDriftListQuery,
   PolicyRevisionListQuery,
+  PolicyValidationIssue,
   PolicyVersionListQuery,
 } from './resources/policies';
 export type { RolloutListQuery, RolloutWatchOptions } from './resources/rollouts';

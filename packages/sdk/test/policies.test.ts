@@ -213,6 +213,30 @@ describe('paged policy lists', () => {
   });
 });
 
+describe('policy documents without a server', () => {
+  it('validate lists each problem with its document and field', () => {
+    const client = makeClient();
+    const good = {
+      apiVersion: 'fleetops.dev/v1',
+      kind: 'Policy',
+      metadata: { name: 'ok' },
+      spec: { assignment: { groups: ['sales'], priority: 1 } },
+    };
+    const bad = { ...good, spec: { ...good.spec, restrictions: { cameraDisabled: 'yes' } } };
+    expect(client.policies.validate([good])).toEqual([]);
+    expect(client.policies.validate([good, bad])).toEqual([
+      { index: 1, path: 'spec.restrictions.cameraDisabled', message: expect.any(String) },
+    ]);
+  });
+
+  it('pull returns the live policies as documents', async () => {
+    server.use(
+      http.get(`${BASE_URL}/v1/policies`, () => HttpResponse.json({ revision: 3, policies: [version(2)] })),
+    );
+    expect(await makeClient().policies.pull()).toEqual([baseline]);
+  });
+});
+
 describe('policy refusals', () => {
   it('a stale base revision is a FleetConflictError with the server message', async () => {
     const message =

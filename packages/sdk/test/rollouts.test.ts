@@ -89,6 +89,18 @@ describe('rollouts.create', () => {
     expect(url).toBe(`${BASE_URL}/v1/policies/corp%20baseline/rollouts`);
   });
 
+  it('is what policies.rollout does too', async () => {
+    let url = '';
+    server.use(
+      http.post(`${BASE_URL}/v1/policies/:name/rollouts`, ({ request }) => {
+        url = request.url;
+        return HttpResponse.json(rollout(), { status: 201 });
+      }),
+    );
+    expect(await makeClient().policies.rollout('corp-baseline', { waves: ['100%'] })).toEqual(rollout());
+    expect(url).toBe(`${BASE_URL}/v1/policies/corp-baseline/rollouts`);
+  });
+
   it('turns a 409 into FleetConflictError', async () => {
     server.use(
       http.post(`${BASE_URL}/v1/policies/:name/rollouts`, () =>

@@ -1,7 +1,9 @@
 import {
   adminRoutes,
+  type CreateRolloutRequest,
   type PolicyApplyRequest,
   type PolicyApplyResult,
+  PolicyDocument,
   type PolicyDocumentInput,
   type PolicyDrift,
   type PolicyPlan,
@@ -10,12 +12,20 @@ import {
   type PolicyRollbackRequest,
   type PolicySet,
   type PolicyVersion,
+  type Rollout,
 } from '@fleetops/protocol';
 import type { PagePromise } from '../core/pagination';
 import { APIResource } from '../core/resource';
 import type { RouteQuery } from '../core/route-types';
 import type { RequestOptions } from '../core/transport';
 import { path } from '../internal/path';
+
+/** A problem `policies.validate()` found: which document, which field, what is wrong. */
+export interface PolicyValidationIssue {
+  index: number;
+  path: string;
+  message: string;
+}
 
 /** The query of `policies.versions()`: `limit` and `cursor`. */
 export type PolicyVersionListQuery = RouteQuery<typeof adminRoutes.listPolicyVersions>;
@@ -30,6 +40,33 @@ export type PolicyDriftListQuery = RouteQuery<typeof adminRoutes.listPolicyDrift
  * roll back to an earlier revision.
  */
 export class Policies extends APIResource {
+  /**
+   * Checks policy documents against the schema, without a server: one issue per problem, with the
+   * document's index and the field path. The server's own checks (groups that exist, conflicting
+   * priorities) come with `plan`.
+   */
+  validate(documents: unknown[]): PolicyValidationIssue[] {
+    return documents.flatMap((document, index) => {
+      const parsed = PolicyDocument.safeParse(document);
+      return parsed.success
+        ? []
+        : parsed.error.issues.map((issue) => ({ index, path: issue.path.join('.'), message: issue.message }));
+    });
+  }
+
+  /** The live policies as documents, as files would hold them (see `fleetops policy pull`). */
+  async pull(options?: RequestOptions): Promise<PolicyDocument[]> {
+    return (await this.list(options)).policies.map((policy) => policy.document);
+  }
+
+  /**
+   * Rolls the policy's newest (staged) version out in waves; the same as `rollouts.create`, where
+   * the rollout is followed (`rollouts.watch`) and paused, resumed, aborted or rolled back.
+   */
+  rollout(name: string, body: CreateRolloutRequest, options?: RequestOptions): Promise<Rollout> {
+    return this._client.rollouts.create(name, body, options);
+  }
+
   /** The live policy set: the current version of every policy, and the revision it is at. */
   async list(options?: RequestOptions): Promise<PolicySet> {
     return this._client.request(adminRoutes.getPolicies, { path: '/v1/policies' }, options);
