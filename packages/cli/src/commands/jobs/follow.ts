@@ -1,19 +1,12 @@
-import { constants } from 'node:os';
 import { FINAL_JOB_STATUSES, parseDuration } from '@fleetops/protocol';
 import type { FleetClient, Job } from '@fleetops/sdk';
 import { CliError, ExitCode } from '../../errors';
 import type { IO } from '../../io';
 import { type CommandResult, record } from '../../output/view';
-import { untilStopped } from '../../signals';
+import { signalExitCode, watchUntil } from '../../watch-until';
 import { jobColumns } from './columns';
 import { openJobDisplay } from './display';
 import { countsSummary, progressLine, tally, unsuccessful } from './progress';
-
-/** How following a job ended. */
-type Ending =
-  | { kind: 'final'; job: Job }
-  | { kind: 'timedOut'; job: Job }
-  | { kind: 'stopped'; signal: NodeJS.Signals };
 
 /**
  * Follows a job to a final status, at most `timeout` (`90s`, `10m`…), showing its progress
@@ -33,60 +26,31 @@ export async function followJob(
     io.info(progressLine(job));
     return outcome(io, job);
   }
-  const ending = await follow(fleet, io, job, parseDuration(options.timeout)! * 1000);
+  const ending = await watchUntil(
+    job,
+    (signal) => fleet.jobs.watch(job.id, { signal }),
+    await openJobDisplay(fleet, io, job),
+    parseDuration(options.timeout)! * 1000,
+  );
   switch (ending.kind) {
-    case 'final':
-      return outcome(io, ending.job);
+    case 'ended':
+      return outcome(io, ending.last);
     case 'timedOut':
       throw new CliError(
-        `timed out after ${options.timeout} waiting for job ${job.id}, still ${ending.job.status}: ` +
-          countsSummary(tally(ending.job.counts)),
+        `timed out after ${options.timeout} waiting for job ${job.id}, still ${ending.last.status}: ` +
+          countsSummary(tally(ending.last.counts)),
         ExitCode.timedOut,
         `the job continues on the server; ${reattachHint(job.id)}`,
       );
     case 'stopped':
       io.warn(`stopped following job ${job.id} (${ending.signal}); the job continues on the server`);
       io.info(reattachHint(job.id));
-      // What a shell reports for a command a signal ended: 128 + the signal's number.
-      return { kind: 'none', exitCode: 128 + constants.signals[ending.signal] };
+      return { kind: 'none', exitCode: signalExitCode(ending.signal) };
   }
 }
 
 /** How to see a job through later. */
 const reattachHint = (id: string) => `reattach with: fleetops jobs wait ${id}`;
-
-/** Watches the job until it is final, the time is up, or the process is asked to stop. */
-async function follow(fleet: FleetClient, io: IO, job: Job, timeoutMs: number): Promise<Ending> {
-  const stopped = untilStopped().then(
-    (signal): Ending => ({ kind: 'stopped', signal: signal as NodeJS.Signals }),
-  );
-  const display = await openJobDisplay(fleet, io, job);
-  const abort = new AbortController();
-  let latest = job;
-  let timer: NodeJS.Timeout | undefined;
-  const watched = (async (): Promise<Ending> => {
-    try {
-      for await (const snapshot of fleet.jobs.watch(job.id, { signal: abort.signal })) {
-        latest = snapshot;
-        display.show(snapshot);
-      }
-    } catch (error) {
-      // Once the race below is decided, the watch is aborted and its end no longer matters.
-      if (!abort.signal.aborted) throw error;
-    }
-    return { kind: 'final', job: latest };
-  })();
-  const timedOut = new Promise<Ending>((resolve) => {
-    timer = setTimeout(() => resolve({ kind: 'timedOut', job: latest }), timeoutMs);
-  });
-  try {
-    return await Promise.race([watched, timedOut, stopped]);
-  } finally {
-    clearTimeout(timer);
-    abort.abort();
-    display.stop();
-  }
-}
 
 /** The final job, and an exit code that says whether every device succeeded. */
 function outcome(io: IO, job: Job): CommandResult {

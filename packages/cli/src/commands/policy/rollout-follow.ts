@@ -1,19 +1,12 @@
-import { constants } from 'node:os';
 import { FINAL_ROLLOUT_STATUSES, parseDuration } from '@fleetops/protocol';
 import type { FleetClient, Rollout } from '@fleetops/sdk';
 import { CliError, ExitCode } from '../../errors';
 import type { IO } from '../../io';
 import { type CommandResult, record } from '../../output/view';
-import { untilStopped } from '../../signals';
+import { signalExitCode, watchUntil } from '../../watch-until';
 import { rolloutColumns } from './rollout-columns';
 import { openRolloutDisplay } from './rollout-display';
 import { rolloutLine } from './rollout-progress';
-
-/** How following a rollout ended. */
-type Ending =
-  | { kind: 'settled'; rollout: Rollout }
-  | { kind: 'timedOut'; rollout: Rollout }
-  | { kind: 'stopped'; signal: NodeJS.Signals };
 
 /** Whether a rollout goes on by itself: not final and not halted (which waits for a person). */
 export const isMoving = (rollout: Rollout): boolean =>
@@ -35,14 +28,19 @@ export async function followRollout(
     io.info(rolloutLine(rollout, new Date()));
     return outcome(io, rollout);
   }
-  const ending = await follow(fleet, io, rollout, parseDuration(options.timeout)! * 1000);
+  const ending = await watchUntil(
+    rollout,
+    (signal) => fleet.rollouts.watch(rollout.id, { signal }),
+    await openRolloutDisplay(io, rollout),
+    parseDuration(options.timeout)! * 1000,
+  );
   switch (ending.kind) {
-    case 'settled':
-      return outcome(io, ending.rollout);
+    case 'ended':
+      return outcome(io, ending.last);
     case 'timedOut':
       throw new CliError(
-        `timed out after ${options.timeout} waiting for rollout ${rollout.id}, still ${ending.rollout.status} ` +
-          `at wave ${ending.rollout.currentWave + 1}/${ending.rollout.waves.length}`,
+        `timed out after ${options.timeout} waiting for rollout ${rollout.id}, still ${ending.last.status} ` +
+          `at wave ${ending.last.currentWave + 1}/${ending.last.waves.length}`,
         ExitCode.timedOut,
         `the rollout continues on the server; ${reattachHint(rollout.policy)}`,
       );
@@ -51,45 +49,11 @@ export async function followRollout(
         `stopped following rollout ${rollout.id} (${ending.signal}); the rollout continues on the server`,
       );
       io.info(reattachHint(rollout.policy));
-      // What a shell reports for a command a signal ended: 128 + the signal's number.
-      return { kind: 'none', exitCode: 128 + constants.signals[ending.signal] };
+      return { kind: 'none', exitCode: signalExitCode(ending.signal) };
   }
 }
 
 const reattachHint = (policy: string) => `follow it again with: fleetops policy rollout status ${policy}`;
-
-/** Watches the rollout until it settles, the time is up, or the process is asked to stop. */
-async function follow(fleet: FleetClient, io: IO, rollout: Rollout, timeoutMs: number): Promise<Ending> {
-  const stopped = untilStopped().then(
-    (signal): Ending => ({ kind: 'stopped', signal: signal as NodeJS.Signals }),
-  );
-  const display = await openRolloutDisplay(io, rollout);
-  const abort = new AbortController();
-  let latest = rollout;
-  let timer: NodeJS.Timeout | undefined;
-  const watched = (async (): Promise<Ending> => {
-    try {
-      for await (const snapshot of fleet.rollouts.watch(rollout.id, { signal: abort.signal })) {
-        latest = snapshot;
-        display.show(snapshot);
-      }
-    } catch (error) {
-      // Once the race below is decided, the watch is aborted and its end no longer matters.
-      if (!abort.signal.aborted) throw error;
-    }
-    return { kind: 'settled', rollout: latest };
-  })();
-  const timedOut = new Promise<Ending>((resolve) => {
-    timer = setTimeout(() => resolve({ kind: 'timedOut', rollout: latest }), timeoutMs);
-  });
-  try {
-    return await Promise.race([watched, timedOut, stopped]);
-  } finally {
-    clearTimeout(timer);
-    abort.abort();
-    display.stop();
-  }
-}
 
 /** The rollout, and an exit code that says whether it completed. */
 function outcome(io: IO, rollout: Rollout): CommandResult {
