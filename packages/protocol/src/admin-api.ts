@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { GroupName, Label, PageQuery, Timestamp } from './common';
+import { GroupName, Label, PageQuery, Timestamp, Uuid } from './common';
 import { DeviceStatus, ManagementMode, Os } from './device';
 
 export const DeviceListQuery = PageQuery.extend({
@@ -12,6 +12,7 @@ export const DeviceListQuery = PageQuery.extend({
   label: Label.optional(),
   model: z.string().min(1).max(128).optional().describe('Exact model name, case-insensitive'),
   mode: ManagementMode.optional(),
+  ownerId: Uuid.optional().describe('Only devices this user owns'),
   lastSeenBefore: Timestamp.optional().describe('Only devices last seen before this time'),
   lastSeenAfter: Timestamp.optional().describe('Only devices last seen after this time'),
   where: z
@@ -30,8 +31,12 @@ export const PatchDeviceRequest = z
     labels: z.array(Label).max(100).optional().describe('Replaces every label'),
     addLabels: z.array(Label).max(100).optional(),
     removeLabels: z.array(Label).max(100).optional(),
+    ownerId: Uuid.nullable().optional().describe('The user who owns the device; null clears it'),
   })
-  .refine((p) => Object.values(p).some((v) => v !== undefined), 'nothing to change: give group or labels')
+  .refine(
+    (p) => Object.values(p).some((v) => v !== undefined),
+    'nothing to change: give group, labels or ownerId',
+  )
   .refine(
     (p) => !(p.labels && (p.addLabels || p.removeLabels)),
     'give labels, or addLabels/removeLabels, not both',

@@ -132,6 +132,7 @@ export const Device = z
     facts: DeviceFacts,
     state: DeviceState,
     consent: ConsentGrants,
+    ownerId: Uuid.nullable().describe('The user who owns the device (users); null when nobody is set'),
     appCount: z.number().int().nonnegative(),
     enrollmentGeneration: z
       .number()

@@ -16,6 +16,7 @@ export const ErrorCode = z.enum([
   'enrollment_token_exhausted',
   'enrollment_token_revoked',
   'device_retired',
+  'device_disabled',
   'internal',
   'unavailable',
 ]);

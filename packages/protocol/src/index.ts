@@ -1,4 +1,5 @@
 export * from './admin-api';
+export * from './audit';
 export * from './auth';
 export * from './command-signing';
 export * from './commands';
@@ -13,3 +14,4 @@ export * from './policy';
 export * from './rollout';
 export * from './routes';
 export * from './selector';
+export * from './users';

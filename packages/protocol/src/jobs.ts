@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { CommandRequest, CommandStatus, CommandType, DEFAULT_COMMAND_TTL_SECONDS } from './commands';
 import { PageQuery, PlainText, Timestamp, Uuid } from './common';
 import { ManagementMode, Os } from './device';
+import { PolicyRetention } from './policy';
 
 /** Most devices one request may name; a selector has no such limit. */
 export const MAX_TARGET_REFS = 100_000;
@@ -239,13 +240,21 @@ export const OrgSettings = z
       .min(1)
       .nullable()
       .describe('Most destructive commands (wipe, retire) the org may create in any hour'),
+    retention: PolicyRetention.describe(
+      "How long device events of each category are kept where the device's policy does not say (default 90d)",
+    ),
+    retentionAction: z
+      .enum(['delete', 'anonymize'])
+      .describe(
+        'What happens to an event past its retention, and to the events of a retired device or an erased user',
+      ),
   })
   .meta({ id: 'OrgSettings' });
 export type OrgSettings = z.infer<typeof OrgSettings>;
 
 export const PatchOrgSettingsRequest = OrgSettings.partial().refine(
   (p) => Object.values(p).some((v) => v !== undefined),
-  'nothing to change: give approvalThreshold or destructiveBudgetPerHour',
+  'nothing to change: give approvalThreshold, destructiveBudgetPerHour, retention or retentionAction',
 );
 export type PatchOrgSettingsRequest = z.input<typeof PatchOrgSettingsRequest>;
 

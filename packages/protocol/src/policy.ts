@@ -72,6 +72,8 @@ export const AUDIT_CATEGORIES = [
   'screenshots',
   'fileVirusScan',
   'operationLogs',
+  'networkInfo',
+  'signInOut',
 ] as const;
 export const AuditCategory = z.enum(AUDIT_CATEGORIES);
 export type AuditCategory = z.infer<typeof AuditCategory>;

@@ -1,5 +1,20 @@
-import type { z } from 'zod';
+import { z } from 'zod';
 import { DeviceListQuery, IdParams, PatchDeviceRequest } from './admin-api';
+import {
+  ActivityCheckpoint,
+  ActivityEntry,
+  ActivityQuery,
+  ActivityVerifyQuery,
+  ActivityVerifyResult,
+  AuditEventQuery,
+  AuditExportQuery,
+  DeviceConsent,
+  DeviceEvent,
+  EXPORT_CONTENT_TYPES,
+  RetentionRunResult,
+  UploadEventsReport,
+  UploadEventsRequest,
+} from './audit';
 import { ApiToken, CreateApiTokenRequest, CreatedApiToken, type Role, WhoAmI } from './auth';
 import { Command, SendCommandRequest } from './commands';
 import { Page, PageQuery } from './common';
@@ -42,6 +57,15 @@ import {
   PolicyVersion,
 } from './policy';
 import { CreateRolloutRequest, Rollout, RolloutIdParams, RolloutListQuery } from './rollout';
+import {
+  CreateUserRequest,
+  ImportUsersRequest,
+  ImportUsersResult,
+  OffboardUserRequest,
+  OffboardUserResult,
+  User,
+  UserListQuery,
+} from './users';
 
 type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
@@ -63,6 +87,11 @@ export interface RouteSpec {
   response: z.ZodType;
   /** The answer carries a secret shown once: a retry with the same idempotency key does not get it again. */
   secretInResponse?: boolean;
+  /**
+   * The answer is streamed as it is produced, in one of these media types, rather than sent as
+   * one JSON document; `response` then describes it for the OpenAPI document only.
+   */
+  streamed?: readonly string[];
 }
 
 const route = <const R extends RouteSpec>(r: R): R => r;
@@ -78,6 +107,10 @@ export const PolicyVersionPage = Page(PolicyVersion).meta({ id: 'PolicyVersionPa
 export const PolicyRevisionPage = Page(PolicyRevision).meta({ id: 'PolicyRevisionPage' });
 export const PolicyDriftPage = Page(PolicyDrift).meta({ id: 'PolicyDriftPage' });
 export const RolloutPage = Page(Rollout).meta({ id: 'RolloutPage' });
+export const DeviceEventPage = Page(DeviceEvent).meta({ id: 'DeviceEventPage' });
+export const ActivityEntryPage = Page(ActivityEntry).meta({ id: 'ActivityEntryPage' });
+export const ActivityCheckpointPage = Page(ActivityCheckpoint).meta({ id: 'ActivityCheckpointPage' });
+export const UserPage = Page(User).meta({ id: 'UserPage' });
 
 /** The admin API: bearer API tokens, each of one org and one role. */
 export const adminRoutes = {
@@ -500,6 +533,158 @@ export const adminRoutes = {
     status: 200,
     response: OrgSettings,
   }),
+  getDeviceConsent: route({
+    method: 'GET',
+    path: '/v1/devices/:id/consent',
+    summary: "What the device's user granted, which audit categories are collected, and what was dropped",
+    auth: 'admin',
+    role: 'viewer',
+    params: IdParams,
+    status: 200,
+    response: DeviceConsent,
+  }),
+  listAuditEvents: route({
+    method: 'GET',
+    path: '/v1/audit/events',
+    summary: 'Device audit events, oldest first, filtered by category, device, group, user and time',
+    auth: 'admin',
+    role: 'auditor',
+    query: AuditEventQuery,
+    status: 200,
+    response: DeviceEventPage,
+  }),
+  exportAuditEvents: route({
+    method: 'GET',
+    path: '/v1/audit/events/export',
+    summary: 'Stream device audit events as NDJSON, CSV or a JSON array; resumable with `after`',
+    auth: 'admin',
+    role: 'auditor',
+    query: AuditExportQuery,
+    status: 200,
+    response: z.string().describe('The events in the chosen format, in id order'),
+    streamed: Object.values(EXPORT_CONTENT_TYPES),
+  }),
+  runRetention: route({
+    method: 'POST',
+    path: '/v1/audit/retention/run',
+    summary: 'Delete or anonymize the events past their retention now, instead of at the next sweep',
+    auth: 'admin',
+    role: 'admin',
+    status: 200,
+    response: RetentionRunResult,
+  }),
+  listActivity: route({
+    method: 'GET',
+    path: '/v1/audit/activity',
+    summary: 'The admin activity log: every change made through the admin API, oldest first',
+    auth: 'admin',
+    role: 'auditor',
+    query: ActivityQuery,
+    status: 200,
+    response: ActivityEntryPage,
+  }),
+  verifyActivity: route({
+    method: 'GET',
+    path: '/v1/audit/verify',
+    summary: 'Recompute the activity hash chain and its signed checkpoints; report the first break',
+    auth: 'admin',
+    role: 'auditor',
+    query: ActivityVerifyQuery,
+    status: 200,
+    response: ActivityVerifyResult,
+  }),
+  listCheckpoints: route({
+    method: 'GET',
+    path: '/v1/audit/checkpoints',
+    summary: 'Signed checkpoints of the activity log, oldest first',
+    auth: 'admin',
+    role: 'auditor',
+    query: PageQuery,
+    status: 200,
+    response: ActivityCheckpointPage,
+  }),
+  listUsers: route({
+    method: 'GET',
+    path: '/v1/users',
+    summary: 'List the users of managed devices',
+    auth: 'admin',
+    role: 'viewer',
+    query: UserListQuery,
+    status: 200,
+    response: UserPage,
+  }),
+  createUser: route({
+    method: 'POST',
+    path: '/v1/users',
+    summary: 'Open an account for a user',
+    auth: 'admin',
+    role: 'admin',
+    body: CreateUserRequest,
+    status: 201,
+    response: User,
+  }),
+  importUsers: route({
+    method: 'POST',
+    path: '/v1/users/import',
+    summary: 'Open accounts for many users at once; all or nothing',
+    auth: 'admin',
+    role: 'admin',
+    body: ImportUsersRequest,
+    status: 200,
+    response: ImportUsersResult,
+  }),
+  getUser: route({
+    method: 'GET',
+    path: '/v1/users/:id',
+    summary: 'Get a user',
+    auth: 'admin',
+    role: 'viewer',
+    params: IdParams,
+    status: 200,
+    response: User,
+  }),
+  disableUser: route({
+    method: 'POST',
+    path: '/v1/users/:id/disable',
+    summary: "Disable a user: their devices' credentials are refused from their next call",
+    auth: 'admin',
+    role: 'admin',
+    params: IdParams,
+    status: 200,
+    response: User,
+  }),
+  enableUser: route({
+    method: 'POST',
+    path: '/v1/users/:id/enable',
+    summary: 'Enable a disabled user again',
+    auth: 'admin',
+    role: 'admin',
+    params: IdParams,
+    status: 200,
+    response: User,
+  }),
+  offboardUser: route({
+    method: 'POST',
+    path: '/v1/users/:id/offboard',
+    summary: 'Offboard a user: disable them, optionally retire their devices and erase their personal data',
+    auth: 'admin',
+    role: 'admin',
+    params: IdParams,
+    body: OffboardUserRequest,
+    status: 200,
+    response: OffboardUserResult,
+  }),
+  exportUserData: route({
+    method: 'GET',
+    path: '/v1/users/:id/data',
+    summary: 'Everything stored about one user (right of access), streamed as one JSON object',
+    auth: 'admin',
+    role: 'admin',
+    params: IdParams,
+    status: 200,
+    response: z.string().describe('JSON object with keys user, devices, events, commands, activity'),
+    streamed: ['application/json'],
+  }),
 } as const;
 
 /** The device API: what an enrolled device (or the simulator) speaks. */
@@ -540,5 +725,14 @@ export const deviceRoutes = {
     body: CommandResultRequest,
     status: 200,
     response: Ack,
+  }),
+  uploadEvents: route({
+    method: 'POST',
+    path: '/device/v1/events',
+    summary: 'Upload a batch of audit events; each is stored only if the policy and the user allow it',
+    auth: 'device',
+    body: UploadEventsRequest,
+    status: 200,
+    response: UploadEventsReport,
   }),
 } as const;

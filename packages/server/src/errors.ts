@@ -8,6 +8,7 @@ const STATUS: Record<ErrorCode, number> = {
   not_found: 404,
   conflict: 409,
   device_retired: 410,
+  device_disabled: 403,
   payload_too_large: 413,
   unsupported_media_type: 415,
   rate_limited: 429,

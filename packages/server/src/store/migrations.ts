@@ -297,6 +297,98 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX rollout_devices_wave ON rollout_devices (rollout_id, wave);
     `,
   },
+  {
+    version: 6,
+    name: 'audit and privacy: users, device events with drops, hash-chained admin activity',
+    sql: /* sql */ `
+      CREATE TABLE users (
+        id uuid PRIMARY KEY,
+        org_id uuid NOT NULL REFERENCES orgs (id),
+        -- email, name, phone and external_id are null once the user's personal data was erased.
+        email text,
+        name text,
+        phone text,
+        external_id text,
+        status text NOT NULL DEFAULT 'active' CHECK (status IN ('active', 'disabled', 'offboarded')),
+        created_at timestamptz NOT NULL DEFAULT now(),
+        disabled_at timestamptz,
+        offboarded_at timestamptz,
+        erased_at timestamptz
+      );
+      CREATE INDEX users_org ON users (org_id, id);
+      CREATE UNIQUE INDEX users_org_email ON users (org_id, lower(email)) WHERE email IS NOT NULL;
+
+      ALTER TABLE devices ADD COLUMN owner_id uuid REFERENCES users (id);
+      CREATE INDEX devices_owner ON devices (owner_id) WHERE owner_id IS NOT NULL;
+
+      -- Per category, e.g. {"location": "30d"}; a category not named keeps events 90 days.
+      ALTER TABLE orgs ADD COLUMN retention jsonb NOT NULL DEFAULT '{}';
+      ALTER TABLE orgs ADD COLUMN retention_action text NOT NULL DEFAULT 'anonymize'
+        CHECK (retention_action IN ('delete', 'anonymize'));
+
+      CREATE TABLE device_events (
+        id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        org_id uuid NOT NULL REFERENCES orgs (id),
+        -- device_id and user_id are null once the event was anonymized.
+        device_id uuid REFERENCES devices (id),
+        user_id uuid REFERENCES users (id),
+        event_id uuid NOT NULL,
+        category text NOT NULL,
+        occurred_at timestamptz NOT NULL,
+        received_at timestamptz NOT NULL DEFAULT now(),
+        expires_at timestamptz NOT NULL,
+        anonymized_at timestamptz,
+        data jsonb NOT NULL
+      );
+      CREATE INDEX device_events_org ON device_events (org_id, id);
+      CREATE INDEX device_events_device ON device_events (device_id, id);
+      CREATE UNIQUE INDEX device_events_dedupe ON device_events (device_id, event_id);
+      CREATE INDEX device_events_user ON device_events (user_id, id) WHERE user_id IS NOT NULL;
+      CREATE INDEX device_events_expiry ON device_events (expires_at) WHERE anonymized_at IS NULL;
+
+      -- Well-formed events not stored, counted per device, category and reason.
+      CREATE TABLE device_event_drops (
+        device_id uuid NOT NULL REFERENCES devices (id),
+        category text NOT NULL,
+        reason text NOT NULL CHECK (reason IN ('policy', 'consent')),
+        count bigint NOT NULL,
+        last_at timestamptz NOT NULL,
+        PRIMARY KEY (device_id, category, reason)
+      );
+
+      -- Append-only, one hash chain per org: hash = sha256(prev_hash || canonical entry).
+      CREATE TABLE activity_log (
+        org_id uuid NOT NULL REFERENCES orgs (id),
+        seq bigint NOT NULL,
+        at timestamptz NOT NULL,
+        token_id uuid NOT NULL,
+        token_name text NOT NULL,
+        role text NOT NULL,
+        ip text,
+        request_id text NOT NULL,
+        action text NOT NULL,
+        target_type text,
+        target_id text,
+        changes jsonb,
+        context jsonb NOT NULL DEFAULT '{}',
+        prev_hash text NOT NULL,
+        hash text NOT NULL,
+        PRIMARY KEY (org_id, seq)
+      );
+      CREATE INDEX activity_log_target ON activity_log (org_id, target_id, seq) WHERE target_id IS NOT NULL;
+      CREATE INDEX activity_log_actor ON activity_log (org_id, token_name, seq);
+
+      CREATE TABLE activity_checkpoints (
+        org_id uuid NOT NULL REFERENCES orgs (id),
+        number integer NOT NULL,
+        seq bigint NOT NULL,
+        hash text NOT NULL,
+        at timestamptz NOT NULL,
+        signature text NOT NULL,
+        PRIMARY KEY (org_id, number)
+      );
+    `,
+  },
 ];
 
 /** Brings the schema up to date, one transaction per migration; safe with several replicas starting at once. */
