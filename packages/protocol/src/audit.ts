@@ -108,7 +108,7 @@ function eventUnion<Base extends z.ZodRawShape>(base: Base) {
 export const DeviceEventInput = eventUnion({
   eventId: Uuid.describe('Chosen by the device; an event sent again with the same id is a duplicate'),
   occurredAt: Timestamp.describe("When it happened, by the device's clock"),
-}).meta({ id: 'DeviceEventInput' });
+}).meta({ id: 'UploadedDeviceEvent' });
 export type DeviceEventInput = z.input<typeof DeviceEventInput>;
 
 /**

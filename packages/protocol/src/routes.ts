@@ -92,6 +92,8 @@ export interface RouteSpec {
    * one JSON document; `response` then describes it for the OpenAPI document only.
    */
   streamed?: readonly string[];
+  /** A POST that changes nothing (a preview, a plan): not an entry of the admin activity log. */
+  readOnly?: true;
 }
 
 const route = <const R extends RouteSpec>(r: R): R => r;
@@ -273,6 +275,7 @@ export const adminRoutes = {
     method: 'POST',
     path: '/v1/jobs/preview',
     summary: 'What a job would do: resolved devices, who would run it and who would be skipped, and why',
+    readOnly: true,
     auth: 'admin',
     role: 'viewer',
     body: PreviewJobRequest,
@@ -395,6 +398,7 @@ export const adminRoutes = {
     path: '/v1/policy-plans',
     summary:
       'What applying these policy documents would change (three-way: files, last apply, live); changes nothing',
+    readOnly: true,
     auth: 'admin',
     role: 'viewer',
     body: PolicyPlanRequest,
