@@ -1,5 +1,6 @@
 import pg from 'pg';
-import type { Db, Notifications } from './db';
+import { copyLines } from './copy-lines';
+import { AmbientTransaction, type Db, type Notifications, type Queryable } from './db';
 
 export interface PostgresOptions {
   /**
@@ -19,21 +20,32 @@ export async function openPostgres(connectionString: string, options: PostgresOp
   // Fail at start, with the server's own message, rather than on the first request.
   const probe = await pool.connect();
   probe.release();
-  const listener = createListener(connectionString, pool, options.onIdleError ?? reportToStderr);
+  const ambient = new AmbientTransaction();
+  const query: Queryable['query'] = async (sql, params) => {
+    const tx = ambient.active();
+    if (tx) return tx.query(sql, params);
+    return (await pool.query(sql, params as unknown[] | undefined)).rows;
+  };
+  // NOTIFY inside a transaction goes out with its commit, and not at all if it rolls back.
+  const listener = createListener(connectionString, query, options.onIdleError ?? reportToStderr);
   return {
     dialect: 'postgres',
-    query: async (sql, params) => (await pool.query(sql, params as unknown[] | undefined)).rows,
+    query,
+    copyLines: (select, params) => copyLines(pool, select, params),
     exec: async (sql) => {
       await pool.query(sql);
     },
     transaction: async (fn) => {
+      const outer = ambient.active();
+      if (outer) return fn(outer);
       const client = await pool.connect();
       let broken: Error | undefined;
       try {
         await client.query('BEGIN');
-        const result = await fn({
-          query: async (sql, params) => (await client.query(sql, params as unknown[] | undefined)).rows,
-        });
+        const result = await ambient.run(
+          { query: async (sql, params) => (await client.query(sql, params as unknown[] | undefined)).rows },
+          fn,
+        );
         await client.query('COMMIT');
         return result;
       } catch (error) {
@@ -60,7 +72,11 @@ const RECONNECT_MS = 1000;
  * LISTEN needs a connection of its own, outside the pool. It is opened on the first
  * `listen`, and reopened (listening again) when it drops.
  */
-function createListener(connectionString: string, pool: pg.Pool, onError: (error: Error) => void) {
+function createListener(
+  connectionString: string,
+  query: Queryable['query'],
+  onError: (error: Error) => void,
+) {
   const handlers = new Map<string, (payload: string) => void>();
   let client: pg.Client | undefined;
   let closed = false;
@@ -86,7 +102,7 @@ function createListener(connectionString: string, pool: pg.Pool, onError: (error
       else await client.query(`LISTEN ${pg.escapeIdentifier(channel)}`);
     },
     async notify(channel, payload) {
-      await pool.query('SELECT pg_notify($1, $2)', [channel, payload]);
+      await query('SELECT pg_notify($1, $2)', [channel, payload]);
     },
   };
   return {
