@@ -1,11 +1,15 @@
+import type { Readable } from 'node:stream';
 import type { RouteSpec } from '@fleetops/protocol';
-import { ErrorBody } from '@fleetops/protocol';
+import { CLIENT_CONTEXT_HEADER, ErrorBody } from '@fleetops/protocol';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { ApiError } from '../errors';
+import type { ActivityRepository } from '../repositories/activity';
 import type { AdminPrincipal } from '../repositories/api-tokens';
 import type { DevicePrincipal } from '../repositories/devices';
 import { fingerprint, type IdempotencyKeysRepository } from '../repositories/idempotency-keys';
+import type { Db } from '../store/db';
+import { activityAction, clientContext, isAudited, recordActivity } from './activity';
 import type { Authenticators } from './auth';
 import { authenticateAdmin, authenticateDevice } from './auth';
 import type { RateLimiter } from './rate-limit';
@@ -32,14 +36,31 @@ export type RouteContext<S extends RouteSpec> = {
 export interface RouteDefinition {
   spec: RouteSpec;
   handler: (ctx: never) => Promise<unknown>;
+  /** Reads what a mutating admin call is about to change: the "before" of its activity entry. */
+  before?: (ctx: never) => Promise<unknown>;
 }
+
+export interface RouteOptions<S extends RouteSpec> {
+  /** The state the call changes, as the route answers it (e.g. the device before a PATCH). */
+  before?: (ctx: RouteContext<S>) => Promise<unknown>;
+}
+
+/** What a handler answers: the response document, or for a streamed route a stream of its body. */
+type Answer<S extends RouteSpec> = S extends { streamed: readonly string[] }
+  ? Readable
+  : z.input<S['response']>;
 
 /** Pairs a route of the protocol with its handler, typed by the route's schemas. */
 export function defineRoute<const S extends RouteSpec>(
   spec: S,
-  handler: (ctx: RouteContext<S>) => Promise<z.input<S['response']>>,
+  handler: (ctx: RouteContext<S>) => Promise<Answer<S>>,
+  options: RouteOptions<S> = {},
 ): RouteDefinition {
-  return { spec, handler: handler as RouteDefinition['handler'] };
+  return {
+    spec,
+    handler: handler as RouteDefinition['handler'],
+    ...(options.before && { before: options.before as RouteDefinition['before'] }),
+  };
 }
 
 const principals = new WeakMap<FastifyRequest, AdminPrincipal | DevicePrincipal>();
@@ -50,6 +71,9 @@ export interface RouteDependencies {
   idempotencyKeys: IdempotencyKeysRepository;
   /** Limits each API token's request rate; none when absent. */
   rateLimit?: RateLimiter;
+  /** The store whose transactions span a mutating admin call, and the log each such call appends to. */
+  db: Db;
+  activity: ActivityRepository;
 }
 
 /** Tells the caller its budget (RateLimit-* headers) and refuses it with 429 when spent. */
@@ -73,8 +97,9 @@ export function registerRoutes(
   deps: RouteDependencies,
   routes: RouteDefinition[],
 ): void {
-  for (const { spec, handler } of routes) {
+  for (const { spec, handler, before } of routes) {
     const idempotent = spec.auth === 'admin' && spec.method !== 'GET';
+    const action = isAudited(spec) ? activityAction(spec) : undefined;
     app.route({
       method: spec.method,
       url: spec.path,
@@ -82,11 +107,11 @@ export function registerRoutes(
         summary: spec.summary,
         tags: [spec.path.startsWith('/device/') ? 'device' : 'admin'],
         ...(spec.auth === 'none' ? {} : { security: [{ bearer: [] }] }),
-        ...(idempotent && { headers: IdempotencyHeaders }),
+        ...(idempotent && { headers: MutationHeaders }),
         ...(spec.params && { params: spec.params }),
         ...(spec.query && { querystring: spec.query }),
         ...(spec.body && { body: spec.body }),
-        response: { [spec.status]: spec.response, '4XX': ErrorBody, '5XX': ErrorBody },
+        response: { [spec.status]: successSchema(spec), '4XX': ErrorBody, '5XX': ErrorBody },
       },
       // Authentication comes before parsing and validation: a caller without a valid
       // credential learns nothing about what the endpoint would accept.
@@ -100,16 +125,35 @@ export function registerRoutes(
       },
       handler: async (request, reply) => {
         const principal = principals.get(request);
+        // Read before the idempotency key is claimed: a bad header costs the caller no key.
+        const context = action === undefined ? undefined : clientContext(request);
+        const ctx = {
+          params: request.params,
+          query: request.query,
+          body: request.body,
+          request,
+          reply,
+          ...(spec.auth === 'admin' && { admin: principal }),
+          ...(spec.auth === 'device' && { device: principal }),
+        } as never;
+        const call = () => handler(ctx);
         const run = async () => {
-          const result = await handler({
-            params: request.params,
-            query: request.query,
-            body: request.body,
-            request,
-            reply,
-            ...(spec.auth === 'admin' && { admin: principal }),
-            ...(spec.auth === 'device' && { device: principal }),
-          } as never);
+          const result =
+            action === undefined || context === undefined
+              ? await call()
+              : await recordActivity(
+                  deps,
+                  {
+                    spec,
+                    action,
+                    admin: principal as AdminPrincipal,
+                    request,
+                    context,
+                    params: request.params,
+                    ...(before && { before: () => before(ctx) }),
+                  },
+                  call,
+                );
           return { status: spec.status, body: result };
         };
         const key = request.headers['idempotency-key'];
@@ -124,13 +168,31 @@ export function registerRoutes(
   }
 }
 
-const IdempotencyHeaders = z.object({
+/**
+ * The success answer's schema. A streamed answer is listed per media type for the OpenAPI document
+ * only: its handler sets the content type and returns a stream, which Fastify sends unserialised.
+ */
+function successSchema(spec: RouteSpec) {
+  if (!spec.streamed) return spec.response;
+  return {
+    description: spec.summary,
+    content: Object.fromEntries(spec.streamed.map((type) => [type, { schema: spec.response }])),
+  };
+}
+
+const MutationHeaders = z.object({
   'idempotency-key': z
     .string()
     .min(1)
     .max(255)
     .optional()
     .describe('Retries with the same key get the first answer instead of acting twice'),
+  [CLIENT_CONTEXT_HEADER]: z
+    .string()
+    .optional()
+    .describe(
+      'ClientContext JSON kept in the activity log entry of this change, e.g. {"gitCommit":"4f2a9c1"}',
+    ),
 });
 
 /**

@@ -57,6 +57,15 @@ export function createApiTokensRepository(db: Queryable) {
       return toPage(rows, limit, toToken);
     },
 
+    async get(orgId: string, id: string): Promise<ApiToken> {
+      const row = await one<TokenRow>(db, 'SELECT * FROM api_tokens WHERE org_id = $1 AND id = $2', [
+        orgId,
+        id,
+      ]);
+      if (!row) throw notFound('token', id);
+      return toToken(row);
+    },
+
     async revoke(orgId: string, id: string): Promise<ApiToken> {
       const row = await one<TokenRow>(
         db,

@@ -99,6 +99,16 @@ export function createEnrollmentTokensRepository(db: Queryable) {
       return toPage(rows, limit, toEnrollmentToken);
     },
 
+    async get(orgId: string, id: string): Promise<EnrollmentToken> {
+      const row = await one<EnrollmentTokenRow>(
+        db,
+        'SELECT * FROM enrollment_tokens WHERE org_id = $1 AND id = $2',
+        [orgId, id],
+      );
+      if (!row) throw notFound('enrollment token', id);
+      return toEnrollmentToken(row);
+    },
+
     async revoke(orgId: string, id: string): Promise<EnrollmentToken> {
       const row = await one<EnrollmentTokenRow>(
         db,

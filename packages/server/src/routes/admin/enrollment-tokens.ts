@@ -9,7 +9,9 @@ export const enrollmentTokenRoutes = ({ enrollmentTokens, publicUrl }: Services)
   defineRoute(adminRoutes.createEnrollmentToken, ({ admin, body }) =>
     enrollmentTokens.create(admin.org.id, body, publicUrl()),
   ),
-  defineRoute(adminRoutes.revokeEnrollmentToken, ({ admin, params }) =>
-    enrollmentTokens.revoke(admin.org.id, params.id),
+  defineRoute(
+    adminRoutes.revokeEnrollmentToken,
+    ({ admin, params }) => enrollmentTokens.revoke(admin.org.id, params.id),
+    { before: ({ admin, params }) => enrollmentTokens.get(admin.org.id, params.id) },
   ),
 ];

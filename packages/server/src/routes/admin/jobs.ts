@@ -12,6 +12,9 @@ export const jobRoutes = ({ jobs, orgs, notifier }: Services) => {
   const wake = (jobId: string, request: FastifyRequest) =>
     notifier.notifyJob(jobId).catch((err) => request.log.warn({ err, jobId }, 'waking devices failed'));
 
+  const current = ({ admin, params }: { admin: AdminPrincipal; params: { id: string } }) =>
+    jobs.get(admin.org.id, params.id);
+
   return [
     defineRoute(adminRoutes.previewJob, ({ admin, body }) => jobs.preview(admin.org.id, body)),
     defineRoute(adminRoutes.createJob, async ({ admin, body, request }) => {
@@ -31,15 +34,23 @@ export const jobRoutes = ({ jobs, orgs, notifier }: Services) => {
     defineRoute(adminRoutes.listJobResults, ({ admin, params, query }) =>
       jobs.results(admin.org.id, params.id, query),
     ),
-    defineRoute(adminRoutes.cancelJob, ({ admin, params }) =>
-      jobs.cancel(admin.org.id, params.id, actorOf(admin)),
+    defineRoute(
+      adminRoutes.cancelJob,
+      ({ admin, params }) => jobs.cancel(admin.org.id, params.id, actorOf(admin)),
+      { before: current },
     ),
-    defineRoute(adminRoutes.approveJob, async ({ admin, params, request }) => {
-      const job = await jobs.approve(admin.org.id, params.id, actorOf(admin));
-      if (job.status === 'running') await wake(job.id, request);
-      return job;
-    }),
+    defineRoute(
+      adminRoutes.approveJob,
+      async ({ admin, params, request }) => {
+        const job = await jobs.approve(admin.org.id, params.id, actorOf(admin));
+        if (job.status === 'running') await wake(job.id, request);
+        return job;
+      },
+      { before: current },
+    ),
     defineRoute(adminRoutes.getSettings, ({ admin }) => orgs.settings(admin.org.id)),
-    defineRoute(adminRoutes.updateSettings, ({ admin, body }) => orgs.updateSettings(admin.org.id, body)),
+    defineRoute(adminRoutes.updateSettings, ({ admin, body }) => orgs.updateSettings(admin.org.id, body), {
+      before: ({ admin }) => orgs.settings(admin.org.id),
+    }),
   ];
 };

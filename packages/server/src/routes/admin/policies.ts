@@ -11,8 +11,10 @@ export const policyRoutes = ({ policies }: Services) => [
   defineRoute(adminRoutes.listPolicyVersions, ({ admin, params, query }) =>
     policies.versions(admin.org.id, params.name, query),
   ),
-  defineRoute(adminRoutes.putPolicy, ({ admin, params, body }) =>
-    policies.put(admin.org.id, actorOf(admin), params.name, body),
+  defineRoute(
+    adminRoutes.putPolicy,
+    ({ admin, params, body }) => policies.put(admin.org.id, actorOf(admin), params.name, body),
+    { before: ({ admin, params }) => policies.get(admin.org.id, params.name) },
   ),
   defineRoute(adminRoutes.planPolicies, ({ admin, body }) => policies.plan(admin.org.id, body)),
   defineRoute(adminRoutes.applyPolicies, ({ admin, body }) =>

@@ -13,5 +13,7 @@ export const tokenRoutes = ({ apiTokens }: Services) => [
   defineRoute(adminRoutes.createToken, ({ admin, body }) =>
     apiTokens.create(admin.org.id, body.name, body.role),
   ),
-  defineRoute(adminRoutes.revokeToken, ({ admin, params }) => apiTokens.revoke(admin.org.id, params.id)),
+  defineRoute(adminRoutes.revokeToken, ({ admin, params }) => apiTokens.revoke(admin.org.id, params.id), {
+    before: ({ admin, params }) => apiTokens.get(admin.org.id, params.id),
+  }),
 ];
