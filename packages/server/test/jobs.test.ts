@@ -376,7 +376,12 @@ describeStores('jobs', (server) => {
       body: { destructiveBudgetPerHour: 2 },
     });
     const settings = await (await server.api(org.tokens.viewer, '/v1/settings')).json();
-    expect(settings).toEqual({ approvalThreshold: null, destructiveBudgetPerHour: 2 });
+    expect(settings).toEqual({
+      approvalThreshold: null,
+      destructiveBudgetPerHour: 2,
+      retention: {},
+      retentionAction: 'anonymize',
+    });
     const ids = devices.map((d) => ({ value: d.deviceId }));
     const tooBig = await createJob(org.tokens.admin, { type: 'retire', targets: { devices: ids } });
     expect(tooBig.status).toBe(422);

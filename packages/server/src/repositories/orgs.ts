@@ -64,25 +64,36 @@ export function createOrgsRepository(db: Queryable) {
       return row && toOrg(row);
     },
 
-    /** The org's safety settings (approval threshold, destructive budget). */
+    /** The org's settings: safety (approval threshold, destructive budget) and event retention. */
     async settings(orgId: string, q: Queryable = db): Promise<OrgSettings> {
       const row = await one<{
         approval_threshold: number | null;
         destructive_budget_per_hour: number | null;
-      }>(q, 'SELECT approval_threshold, destructive_budget_per_hour FROM orgs WHERE id = $1', [orgId]);
+        retention: OrgSettings['retention'];
+        retention_action: OrgSettings['retentionAction'];
+      }>(
+        q,
+        `SELECT approval_threshold, destructive_budget_per_hour, retention, retention_action
+         FROM orgs WHERE id = $1`,
+        [orgId],
+      );
       if (!row) throw new Error(`org ${orgId} not found`);
       return {
         approvalThreshold: row.approval_threshold,
         destructiveBudgetPerHour: row.destructive_budget_per_hour,
+        retention: row.retention,
+        retentionAction: row.retention_action,
       };
     },
 
-    /** Changes the settings given; a null turns one off. */
+    /** Changes the settings given; a null turns one off, a retention replaces the whole map. */
     async updateSettings(orgId: string, patch: PatchOrgSettingsRequest): Promise<OrgSettings> {
       await db.query(
         `UPDATE orgs SET
            approval_threshold = CASE WHEN $2 THEN $3::int ELSE approval_threshold END,
-           destructive_budget_per_hour = CASE WHEN $4 THEN $5::int ELSE destructive_budget_per_hour END
+           destructive_budget_per_hour = CASE WHEN $4 THEN $5::int ELSE destructive_budget_per_hour END,
+           retention = coalesce($6::jsonb, retention),
+           retention_action = coalesce($7, retention_action)
          WHERE id = $1`,
         [
           orgId,
@@ -90,6 +101,8 @@ export function createOrgsRepository(db: Queryable) {
           patch.approvalThreshold ?? null,
           patch.destructiveBudgetPerHour !== undefined,
           patch.destructiveBudgetPerHour ?? null,
+          patch.retention === undefined ? null : JSON.stringify(patch.retention),
+          patch.retentionAction ?? null,
         ],
       );
       return this.settings(orgId);

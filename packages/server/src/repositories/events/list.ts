@@ -1,0 +1,51 @@
+import type { AuditCategory, AuditEventQuery, DeviceEvent, PageOf } from '@fleetops/protocol';
+import type { z } from 'zod';
+import { decodeCursor, toPage } from '../../store/cursor';
+import type { Queryable } from '../../store/db';
+import { iso } from '../../store/time';
+import { eventFilterSql } from './filters';
+
+/** Event ids are the bigint identity of device_events, as decimal text. */
+export const EVENT_ID = /^\d{1,19}$/;
+
+interface EventRow {
+  id: string;
+  event_id: string;
+  device_id: string | null;
+  user_id: string | null;
+  category: AuditCategory;
+  occurred_at: Date;
+  received_at: Date;
+  anonymized: boolean;
+  data: DeviceEvent['data'];
+}
+
+const toDeviceEvent = (row: EventRow) =>
+  ({
+    id: row.id,
+    eventId: row.event_id,
+    deviceId: row.device_id,
+    userId: row.user_id,
+    category: row.category,
+    occurredAt: iso(row.occurred_at),
+    receivedAt: iso(row.received_at),
+    anonymized: row.anonymized,
+    data: row.data,
+  }) as DeviceEvent;
+
+/** One page of the org's events that pass the filters, in id order. */
+export async function listEvents(
+  db: Queryable,
+  orgId: string,
+  query: z.output<typeof AuditEventQuery>,
+): Promise<PageOf<DeviceEvent>> {
+  const { where, params } = eventFilterSql(orgId, query, decodeCursor(query.cursor, EVENT_ID));
+  params.push(query.limit + 1);
+  const rows = await db.query<EventRow>(
+    `SELECT e.id::text AS id, e.event_id, e.device_id, e.user_id, e.category, e.occurred_at, e.received_at,
+       e.anonymized_at IS NOT NULL AS anonymized, e.data
+     FROM device_events e WHERE ${where} ORDER BY e.id LIMIT $${params.length}`,
+    params,
+  );
+  return toPage(rows, query.limit, toDeviceEvent);
+}
