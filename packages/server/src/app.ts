@@ -11,6 +11,8 @@ import {
 import { installErrorHandling } from './http/error-handler';
 import { RateLimiter } from './http/rate-limit';
 import { registerRoutes } from './http/route';
+import { activityRoutes } from './routes/admin/activity';
+import { auditEventRoutes } from './routes/admin/audit-events';
 import { commandRoutes } from './routes/admin/commands';
 import { deviceRoutes } from './routes/admin/devices';
 import { enrollmentTokenRoutes } from './routes/admin/enrollment-tokens';
@@ -18,7 +20,9 @@ import { jobRoutes } from './routes/admin/jobs';
 import { policyRoutes } from './routes/admin/policies';
 import { rolloutRoutes } from './routes/admin/rollouts';
 import { tokenRoutes } from './routes/admin/tokens';
+import { userRoutes } from './routes/admin/users';
 import { deviceApiRoutes } from './routes/device';
+import { deviceEventRoutes } from './routes/device/events';
 import type { Services } from './services';
 import { SERVER_VERSION } from './version';
 
@@ -40,6 +44,8 @@ export interface AppOptions {
   services: Services;
   logger?: FastifyServerOptions['logger'];
   adminRequestsPerSecond?: number;
+  /** How often running rollouts are advanced; 0 leaves it to explicit `rollouts.advance()` calls. */
+  rolloutTickMs?: number;
 }
 
 /** The management server as a Fastify app: admin API, device API, OpenAPI and health. */
@@ -47,6 +53,7 @@ export async function buildApp({
   services,
   logger = false,
   adminRequestsPerSecond = DEFAULT_ADMIN_REQUESTS_PER_SECOND,
+  rolloutTickMs = ROLLOUT_TICK_MS,
 }: AppOptions) {
   const shutdown = new AbortController();
   const app = Fastify({
@@ -74,13 +81,18 @@ export async function buildApp({
     await services.idempotencyKeys.deleteExpired();
     const { started } = await services.jobs.sweep();
     await Promise.all(started.map((jobId) => services.notifier.notifyJob(jobId)));
+    await services.events.runRetention();
+    await services.activity.checkpointAll();
   };
   const sweeper = setInterval(() => {
     sweep().catch((err) => app.log.error({ err }, 'sweep failed'));
   }, EXPIRY_SWEEP_MS).unref();
-  const rolloutTicker = setInterval(() => {
-    services.rollouts.advance().catch((err) => app.log.error({ err }, 'rollout advance failed'));
-  }, ROLLOUT_TICK_MS).unref();
+  const rolloutTicker =
+    rolloutTickMs > 0
+      ? setInterval(() => {
+          services.rollouts.advance().catch((err) => app.log.error({ err }, 'rollout advance failed'));
+        }, rolloutTickMs).unref()
+      : undefined;
   app.addHook('onClose', async () => {
     clearInterval(sweeper);
     clearInterval(rolloutTicker);
@@ -99,7 +111,14 @@ export async function buildApp({
   await services.notifier.start();
   const auth = { admin: services.apiTokens.authenticate, device: services.devices.authenticate };
   const rateLimit = adminRequestsPerSecond > 0 ? new RateLimiter(adminRequestsPerSecond) : undefined;
-  registerRoutes(app, { auth, idempotencyKeys: services.idempotencyKeys, rateLimit }, [
+  const routeDeps = {
+    auth,
+    idempotencyKeys: services.idempotencyKeys,
+    rateLimit,
+    db: services.db,
+    activity: services.activity,
+  };
+  registerRoutes(app, routeDeps, [
     ...tokenRoutes(services),
     ...enrollmentTokenRoutes(services),
     ...deviceRoutes(services),
@@ -107,7 +126,11 @@ export async function buildApp({
     ...jobRoutes(services),
     ...policyRoutes(services),
     ...rolloutRoutes(services),
+    ...activityRoutes(services),
+    ...userRoutes(services),
+    ...auditEventRoutes(services),
     ...deviceApiRoutes(services, shutdown.signal),
+    ...deviceEventRoutes(services),
   ]);
 
   app.get('/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());

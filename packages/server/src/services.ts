@@ -1,14 +1,17 @@
 import { CommandNotifier } from './notifier';
+import { createActivityRepository } from './repositories/activity';
 import { createApiTokensRepository } from './repositories/api-tokens';
 import { createCommandsRepository } from './repositories/commands';
 import { createDevicesRepository } from './repositories/devices';
 import { createEnrollmentTokensRepository } from './repositories/enrollment-tokens';
+import { createEventsRepository } from './repositories/events';
 import { createIdempotencyKeysRepository } from './repositories/idempotency-keys';
 import { createJobsRepository } from './repositories/jobs';
 import { createOrgsRepository } from './repositories/orgs';
 import { createPoliciesRepository } from './repositories/policies';
 import { createDevicePolicies } from './repositories/policies/device-policies';
 import { createRolloutsRepository } from './repositories/policies/rollouts';
+import { createUsersRepository } from './repositories/users';
 import type { Db } from './store/db';
 
 export const DEFAULT_CHECK_IN_INTERVAL_SECONDS = 60;
@@ -34,10 +37,13 @@ export function createServices(
     apiTokens: createApiTokensRepository(db),
     enrollmentTokens: createEnrollmentTokensRepository(db),
     devices: createDevicesRepository(db),
+    events: createEventsRepository(db, devicePolicies),
+    users: createUsersRepository(db),
     commands: createCommandsRepository(db),
     policies: createPoliciesRepository(db, devicePolicies),
     rollouts: createRolloutsRepository(db, devicePolicies, (deviceIds) => notifier.notifyMany(deviceIds)),
     idempotencyKeys: createIdempotencyKeysRepository(db),
+    activity: createActivityRepository(db, orgs),
     notifier,
     publicUrl: options.publicUrl,
     checkInIntervalSeconds: options.checkInIntervalSeconds ?? DEFAULT_CHECK_IN_INTERVAL_SECONDS,

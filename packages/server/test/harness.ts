@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { DeviceFactsInput, ManagementMode, Role } from '@fleetops/protocol';
 import pg from 'pg';
 import { afterAll, beforeAll, describe } from 'vitest';
-import { buildApp } from '../src/app';
+import { type AppOptions, buildApp } from '../src/app';
 import { bootstrap } from '../src/bootstrap';
 import { createServices, type Services } from '../src/services';
 import type { Db } from '../src/store/db';
@@ -64,12 +64,13 @@ export interface Harness {
 /** Migrates `db`, bootstraps it and serves the app on a free loopback port; `close` closes `db` too. */
 export async function startApp(
   db: Db,
+  options: ServerOptions = {},
 ): Promise<{ url: string; services: Services; close: () => Promise<void> }> {
   await migrate(db);
   let url = '';
   const services = createServices(db, { publicUrl: () => url });
   await bootstrap(services);
-  const app = await buildApp({ services });
+  const app = await buildApp({ services, ...options });
   url = await app.listen({ port: 0, host: '127.0.0.1' });
   return {
     url,
@@ -81,8 +82,11 @@ export async function startApp(
   };
 }
 
+/** What a test file may set of the app: e.g. `rolloutTickMs: 0` to advance rollouts only by hand. */
+export type ServerOptions = Omit<AppOptions, 'services' | 'logger'>;
+
 /** Starts a real server on port 0 over `store` for the tests of one file. */
-export function useServer(store: (typeof STORES)[number]): Harness {
+export function useServer(store: (typeof STORES)[number], options: ServerOptions = {}): Harness {
   const harness = {} as Harness;
   let close: () => Promise<void>;
   beforeAll(async () => {
@@ -91,7 +95,7 @@ export function useServer(store: (typeof STORES)[number]): Harness {
     if (store === 'postgres')
       ({ db, drop } = await openIsolatedPostgres(process.env.FLEETOPS_TEST_DATABASE_URL!));
     else db = await openPglite();
-    const { url, services, close: closeApp } = await startApp(db);
+    const { url, services, close: closeApp } = await startApp(db, options);
     close = async () => {
       await closeApp();
       await drop();
@@ -141,8 +145,12 @@ export function useServer(store: (typeof STORES)[number]): Harness {
 }
 
 /** Runs the same suite once per store. */
-export function describeStores(name: string, suite: (harness: Harness) => void): void {
-  describe.each(STORES)(`${name} [%s]`, (store) => suite(useServer(store)));
+export function describeStores(
+  name: string,
+  suite: (harness: Harness) => void,
+  options: ServerOptions = {},
+): void {
+  describe.each(STORES)(`${name} [%s]`, (store) => suite(useServer(store, options)));
 }
 
 let serial = 0;

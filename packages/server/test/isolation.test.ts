@@ -6,12 +6,16 @@ import { describeStores, deviceApi, enroll, type TestOrg } from './harness';
 const VALID_BODY: Partial<Record<keyof typeof adminRoutes, unknown>> = {
   updateDevice: { addLabels: ['stolen'] },
   sendDeviceCommand: { type: 'lock' },
+  offboardUser: { retireDevices: true, erasePersonalData: true },
 };
 
 describeStores('tenant isolation', (server) => {
   let a: TestOrg;
   let b: TestOrg;
-  const ids = {} as Record<'token' | 'enrollmentToken' | 'device' | 'command' | 'job' | 'rollout', string>;
+  const ids = {} as Record<
+    'token' | 'enrollmentToken' | 'device' | 'command' | 'job' | 'rollout' | 'user',
+    string
+  >;
   let credentialA: string;
   let credentialB: string;
 
@@ -59,6 +63,13 @@ describeStores('tenant isolation', (server) => {
     ).json();
     ids.rollout = rollout.id;
     credentialB = (await enroll(server, await b.enrollmentToken())).credential;
+    const user = await (
+      await server.api(a.tokens.admin, '/v1/users', {
+        method: 'POST',
+        body: { email: 'alice@example.com', name: 'Alice' },
+      })
+    ).json();
+    ids.user = user.id;
   });
 
   const idFor = (path: string) => {
@@ -68,6 +79,7 @@ describeStores('tenant isolation', (server) => {
     if (path.startsWith('/v1/commands/')) return ids.command;
     if (path.startsWith('/v1/jobs/')) return ids.job;
     if (path.startsWith('/v1/rollouts/')) return ids.rollout;
+    if (path.startsWith('/v1/users/')) return ids.user;
     throw new Error(`no id for ${path}`);
   };
 
@@ -99,16 +111,19 @@ describeStores('tenant isolation', (server) => {
     expect(enrollment.data[0].status).toBe('active');
     const rollout = await (await server.api(a.tokens.viewer, `/v1/rollouts/${ids.rollout}`)).json();
     expect(rollout).toMatchObject({ status: 'running', policy: 'baseline' });
+    const user = await (await server.api(a.tokens.viewer, `/v1/users/${ids.user}`)).json();
+    expect(user).toMatchObject({ status: 'active', email: 'alice@example.com' });
   });
 
   it('lists show only the caller’s own org', async () => {
-    for (const path of ['/v1/devices', '/v1/tokens', '/v1/enrollment-tokens', '/v1/jobs']) {
+    for (const path of ['/v1/devices', '/v1/tokens', '/v1/enrollment-tokens', '/v1/jobs', '/v1/users']) {
       const listed = await (await server.api(b.tokens.admin, path)).json();
       const listedIds = listed.data.map((item: { id: string }) => item.id);
       expect(listedIds).not.toContain(ids.device);
       expect(listedIds).not.toContain(ids.token);
       expect(listedIds).not.toContain(ids.enrollmentToken);
       expect(listedIds).not.toContain(ids.job);
+      expect(listedIds).not.toContain(ids.user);
     }
     const whoami = await (await server.api(b.tokens.viewer, '/v1/whoami')).json();
     expect(whoami.org.id).toBe(b.id);

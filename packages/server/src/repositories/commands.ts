@@ -18,7 +18,7 @@ import { iso, isoOrNull } from '../store/time';
 import { isDestructive, OPEN_STATUSES } from './jobs/eligibility';
 import { checkBudget, type SafetySettings } from './jobs/fan-out';
 
-interface CommandRow {
+export interface CommandRow {
   id: string;
   device_id: string;
   type: CommandType;
@@ -38,7 +38,7 @@ interface CommandRow {
 
 const isFinal = (status: CommandStatus) => FINAL_COMMAND_STATUSES.includes(status);
 
-const toCommand = (row: CommandRow): Command => ({
+export const toCommand = (row: CommandRow): Command => ({
   id: row.id,
   deviceId: row.device_id,
   type: row.type,
@@ -88,7 +88,7 @@ export const REDELIVERY_AFTER_SECONDS = 60;
  * Reads a command as it stands now: one past its expiry is expired even before
  * the sweeper has written so.
  */
-const SELECT_COMMAND = `SELECT id, device_id, type, params, error, result, created_by, created_at, delivered_at,
+export const SELECT_COMMAND = `SELECT id, device_id, type, params, error, result, created_by, created_at, delivered_at,
   acknowledged_at, completed_at, expires_at,
   CASE WHEN status IN ('queued', 'delivered', 'acknowledged') AND expires_at <= now() THEN 'expired'
        ELSE status END AS status

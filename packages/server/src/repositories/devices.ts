@@ -10,6 +10,7 @@ import type {
   ManagementMode,
   PageOf,
   PatchDeviceRequest,
+  UserStatus,
 } from '@fleetops/protocol';
 import { selectorFields } from '@fleetops/protocol';
 import type { z } from 'zod';
@@ -20,8 +21,10 @@ import { type Db, one, type Queryable } from '../store/db';
 import { uuidv7 } from '../store/ids';
 import { hashSecret, newSecret, SECRET_PREFIX } from '../store/secrets';
 import { iso, isoOrNull } from '../store/time';
+import { type ErasedEvents, eraseEventsAsOrgChose } from './erasure';
+import { assertMayOwn } from './users/owner';
 
-interface DeviceRow {
+export interface DeviceRow {
   id: string;
   org_id: string;
   status: DeviceStatus;
@@ -31,6 +34,7 @@ interface DeviceRow {
   facts: DeviceFacts;
   state: DeviceState;
   consent: ConsentGrants;
+  owner_id: string | null;
   app_count: number;
   enrollment_generation: number;
   enrolled_at: Date;
@@ -38,10 +42,10 @@ interface DeviceRow {
   retired_at: Date | null;
 }
 
-const DEVICE_COLUMNS = `id, org_id, status, group_name, labels, mode, facts, state, consent, app_count,
-  enrollment_generation, enrolled_at, last_seen_at, retired_at`;
+export const DEVICE_COLUMNS = `id, org_id, status, group_name, labels, mode, facts, state, consent, owner_id,
+  app_count, enrollment_generation, enrolled_at, last_seen_at, retired_at`;
 
-const toDevice = (row: DeviceRow): Device => ({
+export const toDevice = (row: DeviceRow): Device => ({
   id: row.id,
   status: row.status,
   group: row.group_name,
@@ -50,6 +54,7 @@ const toDevice = (row: DeviceRow): Device => ({
   facts: row.facts,
   state: row.state,
   consent: row.consent,
+  ownerId: row.owner_id,
   appCount: row.app_count,
   enrollmentGeneration: row.enrollment_generation,
   enrolledAt: iso(row.enrolled_at),
@@ -84,6 +89,7 @@ function listFilters(orgId: string, query: ListQuery): { where: string; params: 
   if (query.label) add((p) => `labels @> ARRAY[${p}::text]`, query.label);
   if (query.model) add((p) => `lower(model) = lower(${p})`, query.model);
   if (query.mode) add((p) => `mode = ${p}`, query.mode);
+  if (query.ownerId) add((p) => `owner_id = ${p}::uuid`, query.ownerId);
   if (query.lastSeenBefore) add((p) => `last_seen_at < ${p}::timestamptz`, query.lastSeenBefore);
   if (query.lastSeenAfter) add((p) => `last_seen_at > ${p}::timestamptz`, query.lastSeenAfter);
   if (selector) clauses.push(selectorSql(selector, params));
@@ -129,9 +135,8 @@ export function createDevicesRepository(db: Db) {
         'SELECT id, enrollment_generation, status FROM devices WHERE org_id = $1 AND serial = $2 FOR UPDATE',
         [input.orgId, input.facts.serial],
       );
-      for (const device of earlier) {
-        if (device.status === 'active') await retireRow(q, input.orgId, device.id, 'enrolled again');
-      }
+      const active = earlier.filter((device) => device.status === 'active').map((device) => device.id);
+      if (active.length > 0) await retireDevices(q, input.orgId, active, 'enrolled again');
       const generation = Math.max(0, ...earlier.map((device) => device.enrollment_generation)) + 1;
       const row = await one<DeviceRow>(
         q,
@@ -188,9 +193,11 @@ export function createDevicesRepository(db: Db) {
       return toDevice(await getRow(orgId, id));
     },
 
-    async update(orgId: string, id: string, patch: Patch): Promise<Device> {
+    /** Changes the group, labels or owner; an owner must be a user of the org not offboarded. */
+    async update(orgId: string, id: string, patch: Patch, q: Queryable = db): Promise<Device> {
+      if (patch.ownerId) await assertMayOwn(q, orgId, patch.ownerId, id);
       const row = await one<DeviceRow>(
-        db,
+        q,
         `UPDATE devices SET
            group_name = coalesce($3, group_name),
            labels = CASE
@@ -198,7 +205,8 @@ export function createDevicesRepository(db: Db) {
              ELSE (SELECT coalesce(array_agg(DISTINCT l ORDER BY l), '{}')
                    FROM unnest(labels || coalesce($5::text[], '{}')) l
                    WHERE l <> ALL (coalesce($6::text[], '{}')))
-           END
+           END,
+           owner_id = CASE WHEN $7 THEN $8::uuid ELSE owner_id END
          WHERE org_id = $1 AND id = $2 RETURNING ${DEVICE_COLUMNS}`,
         [
           orgId,
@@ -207,17 +215,25 @@ export function createDevicesRepository(db: Db) {
           patch.labels ?? null,
           patch.addLabels ?? null,
           patch.removeLabels ?? null,
+          patch.ownerId !== undefined,
+          patch.ownerId ?? null,
         ],
       );
       if (!row) throw notFound('device', id);
       return toDevice(row);
     },
 
-    /** Unenrolls the device: its credential stops working at once, its pending commands are canceled. */
-    async retire(orgId: string, id: string): Promise<Device> {
-      const row = await retireRow(db, orgId, id, 'device retired');
-      if (!row) throw notFound('device', id);
-      return toDevice(row);
+    /**
+     * Unenrolls the device: its credential stops working at once, its pending commands are
+     * canceled and its events are deleted or anonymized (the org's retention action).
+     */
+    async retire(orgId: string, id: string, q?: Queryable): Promise<Device> {
+      const run = async (tx: Queryable) => {
+        const [row] = (await retireDevices(tx, orgId, [id], 'device retired')).devices;
+        if (!row) throw notFound('device', id);
+        return toDevice(row);
+      };
+      return q ? run(q) : db.transaction(run);
     },
 
     async apps(orgId: string, id: string, limit: number, cursor?: string): Promise<PageOf<InstalledApp>> {
@@ -235,7 +251,11 @@ export function createDevicesRepository(db: Db) {
       );
     },
 
-    /** The active device behind a credential; a retired one is told so, for good. */
+    /**
+     * The active device behind a credential; a retired one is told so, for good. A device whose
+     * owner is disabled or offboarded is refused: read here on each call, not cached, so the
+     * change holds at once on every server.
+     */
     async authenticate(credential: string): Promise<DevicePrincipal | undefined> {
       const row = await one<{
         id: string;
@@ -243,14 +263,22 @@ export function createDevicesRepository(db: Db) {
         mode: ManagementMode;
         status: DeviceStatus;
         enrollment_generation: number;
+        owner_status: UserStatus | null;
       }>(
         db,
-        'SELECT id, org_id, mode, status, enrollment_generation FROM devices WHERE credential_hash = $1',
+        `SELECT d.id, d.org_id, d.mode, d.status, d.enrollment_generation, u.status AS owner_status
+         FROM devices d LEFT JOIN users u ON u.id = d.owner_id WHERE d.credential_hash = $1`,
         [hashSecret(credential)],
       );
       if (!row) return undefined;
       if (row.status === 'retired') {
         throw new ApiError('device_retired', 'this device was retired: enroll it again to manage it');
+      }
+      if (row.owner_status === 'disabled' || row.owner_status === 'offboarded') {
+        throw new ApiError(
+          'device_disabled',
+          "this device's user account is disabled: ask your administrator",
+        );
       }
       return {
         id: row.id,
@@ -310,25 +338,33 @@ export function createDevicesRepository(db: Db) {
 }
 export type DevicesRepository = ReturnType<typeof createDevicesRepository>;
 
-/** Retires a device row and cancels its pending commands, saying why; undefined when there is none. */
-async function retireRow(
+/**
+ * Retires devices of the org, cancels their pending commands saying why, and deletes or
+ * anonymizes their events as the org chose. Returns the devices found (a retired one again too)
+ * and what became of their events.
+ */
+export async function retireDevices(
   q: Queryable,
   orgId: string,
-  id: string,
+  ids: string[],
   why: string,
-): Promise<DeviceRow | undefined> {
-  return one<DeviceRow>(
-    q,
+): Promise<{ devices: DeviceRow[]; events: ErasedEvents }> {
+  const devices = await q.query<DeviceRow>(
     `WITH retired AS (
        UPDATE devices SET status = 'retired', retired_at = coalesce(retired_at, now())
-       WHERE org_id = $1 AND id = $2 RETURNING ${DEVICE_COLUMNS}
+       WHERE org_id = $1 AND id = ANY($2::uuid[]) RETURNING ${DEVICE_COLUMNS}
      ), canceled AS (
        UPDATE commands SET status = 'canceled', completed_at = now(), error = $3
        WHERE device_id IN (SELECT id FROM retired) AND status IN ('queued', 'delivered', 'acknowledged')
      )
-     SELECT * FROM retired`,
-    [orgId, id, why],
+     SELECT * FROM retired ORDER BY id`,
+    [orgId, ids, why],
   );
+  const events =
+    devices.length === 0
+      ? { deleted: 0, anonymized: 0 }
+      : await eraseEventsAsOrgChose(q, orgId, { deviceIds: devices.map((device) => device.id) });
+  return { devices, events };
 }
 
 async function replaceApps(tx: Queryable, deviceId: string, apps: InstalledApp[]): Promise<void> {
