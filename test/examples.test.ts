@@ -1,8 +1,12 @@
 import { execFile } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { type RunningFleet, startFleet } from '@fleetops/simulator';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { useServer } from '../packages/server/test/harness';
+import { deviceApi, enroll, useServer } from '../packages/server/test/harness';
 
 const run = promisify(execFile);
 const examples = new URL('../examples/', import.meta.url).pathname;
@@ -64,4 +68,70 @@ it('stale-devices-csv.ts lists the silent devices, oldest first, and refuses a b
   );
   expect(failure.code).toBe(2);
   expect(failure.stderr).toContain('"soon" is not a whole number of days');
+});
+
+it('export-audit-log.ts writes the location events of the last 7 days to a file', async () => {
+  const org = await server.newOrg('audit-example');
+  const enrollmentToken = await org.enrollmentToken({ group: 'field' });
+  await server.api(org.tokens.admin, '/v1/policies/audit-location', {
+    method: 'PUT',
+    body: {
+      apiVersion: 'fleetops.dev/v1',
+      kind: 'Policy',
+      metadata: { name: 'audit-location' },
+      spec: {
+        audit: { location: { enabled: true }, networkInfo: { enabled: true } },
+        assignment: { groups: ['field'], priority: 10 },
+      },
+    },
+  });
+  const { deviceId, credential } = await enroll(server, enrollmentToken);
+  await deviceApi(server, credential, '/device/v1/checkin', {
+    consent: { location: true, files: false, callLog: false, appUsage: false },
+  });
+  const daysAgo = (days: number) => new Date(Date.now() - days * 86_400_000).toISOString();
+  const location = (days: number) => ({
+    eventId: randomUUID(),
+    category: 'location',
+    occurredAt: daysAgo(days),
+    data: { latitude: 52.520_01, longitude: 13.404_95, accuracyMeters: 8, source: 'gps' },
+  });
+  const network = {
+    eventId: randomUUID(),
+    category: 'networkInfo',
+    occurredAt: daysAgo(1),
+    data: { networkType: 'wifi', ssid: 'corp', ipAddress: '10.0.0.7', carrier: null },
+  };
+  const upload = await deviceApi(server, credential, '/device/v1/events', {
+    deviceId,
+    events: [location(10), location(3), network, location(1)],
+  });
+  expect(upload.status).toBe(200);
+
+  const dir = await mkdtemp(join(tmpdir(), 'fleetops-example-'));
+  try {
+    const file = join(dir, 'locations.ndjson');
+    const auditor = { ...env, FLEETOPS_TOKEN: org.tokens.auditor };
+    const { stderr } = await run(process.execPath, [`${examples}export-audit-log.ts`, file, '--redact'], {
+      env: auditor,
+    });
+    const events = (await readFile(file, 'utf8'))
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line));
+    expect(events.map((e) => [e.category, e.occurredAt.slice(0, 10)])).toEqual([
+      ['location', daysAgo(3).slice(0, 10)],
+      ['location', daysAgo(1).slice(0, 10)],
+    ]);
+    expect(events[0].data).toMatchObject({ latitude: 52.52, longitude: 13.4, accuracyMeters: null });
+    expect(stderr).toContain(`2 location events since`);
+
+    const usage = await run(process.execPath, [`${examples}export-audit-log.ts`], { env: auditor }).catch(
+      (e) => e,
+    );
+    expect(usage.code).toBe(2);
+    expect(usage.stderr).toContain('usage: node examples/export-audit-log.ts <file.ndjson> [--redact]');
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 });

@@ -1,10 +1,18 @@
-import { adminRoutes, type PageOf, type RouteSpec, type WhoAmI } from '@fleetops/protocol';
-import { FleetError } from './core/errors';
+import {
+  adminRoutes,
+  type ClientContext,
+  type PageOf,
+  type RouteSpec,
+  type WhoAmI,
+} from '@fleetops/protocol';
+import { FleetError, FleetResponseValidationError } from './core/errors';
 import { Page, PagePromise } from './core/pagination';
 import type { RoutePageItem, RouteResponse } from './core/route-types';
-import { type Fetch, type RequestOptions, Transport } from './core/transport';
+import { type Fetch, type RequestOptions, type StreamedResponse, Transport } from './core/transport';
+import { validContext } from './internal/client-context';
 import { createKeepAliveFetch } from './internal/default-fetch';
 import { VERSION } from './internal/version';
+import { Audit } from './resources/audit';
 import { Commands } from './resources/commands';
 import { Devices } from './resources/devices';
 import { EnrollmentTokens } from './resources/enrollment-tokens';
@@ -13,6 +21,7 @@ import { Policies } from './resources/policies';
 import { Rollouts } from './resources/rollouts';
 import { Settings } from './resources/settings';
 import { Tokens } from './resources/tokens';
+import { Users } from './resources/users';
 
 /** How to reach and talk to a fleetops server. */
 export interface ClientOptions {
@@ -36,6 +45,12 @@ export interface ClientOptions {
   userAgent?: string;
   /** Headers sent with every request. */
   headers?: Record<string, string>;
+  /**
+   * Where the changes made through this client come from, e.g. `{ gitCommit, ciRun }`: sent with
+   * every mutating call as the `fleetops-context` header and kept in its activity log entry.
+   * A call's own `context` option is merged over it.
+   */
+  context?: ClientContext;
 }
 
 /** A request of the admin API: its path with parameters filled in, its query and body. */
@@ -74,6 +89,10 @@ export class FleetClient {
   readonly rollouts: Rollouts = new Rollouts(this);
   /** The org's safety settings. */
   readonly settings: Settings = new Settings(this);
+  /** The people who use the devices: accounts, disabling, offboarding, their data. */
+  readonly users: Users = new Users(this);
+  /** Device audit events and their export, the admin activity log, retention. */
+  readonly audit: Audit = new Audit(this);
 
   /** The server's address, without a trailing slash. */
   readonly baseUrl: string;
@@ -107,6 +126,7 @@ export class FleetClient {
       maxConcurrency: this.maxConcurrency,
       userAgent: [options.userAgent, `fleetops-sdk/${VERSION}`].filter(Boolean).join(' '),
       headers: options.headers ?? {},
+      context: validContext(options.context),
     });
   }
 
@@ -130,6 +150,33 @@ export class FleetClient {
     >;
   }
 
+  /**
+   * Like `request`, for a route whose answer is streamed (`route.streamed`): resolves once the
+   * status is known to be 2xx (errors are thrown as for `request`) with the body unread, as a web
+   * `ReadableStream`. Rejects with `FleetResponseValidationError` when the answer is not in one of
+   * the route's media types.
+   */
+  async requestStream(
+    route: RouteSpec,
+    request: RouteRequest,
+    options?: RequestOptions,
+  ): Promise<StreamedResponse> {
+    const mediaTypes = route.streamed ?? ['application/json'];
+    const response = await this.#transport.stream(
+      { method: route.method, accept: mediaTypes.join(', '), ...request },
+      options,
+    );
+    const contentType = response.headers.get('content-type') ?? '';
+    if (!mediaTypes.some((type) => essence(type) === essence(contentType))) {
+      await response.body.cancel();
+      throw new FleetResponseValidationError(
+        `${route.method} ${request.path} answered ${response.status} with content type "${contentType}", not ${mediaTypes.map(essence).join(' or ')}`,
+        { status: response.status, requestId: response.headers.get('x-request-id') ?? undefined, issues: [] },
+      );
+    }
+    return response;
+  }
+
   /** Like `request`, for a list route: the answer is a `PagePromise` that follows `nextCursor`. */
   requestPage<R extends RouteSpec>(
     route: R,
@@ -150,6 +197,11 @@ export class FleetClient {
   close(): Promise<void> {
     return this.#close();
   }
+}
+
+/** A media type without its parameters, e.g. `text/csv` for `text/csv; charset=utf-8`. */
+function essence(mediaType: string): string {
+  return mediaType.split(';')[0]!.trim().toLowerCase();
 }
 
 function normaliseBaseUrl(baseUrl: string): string {

@@ -1,5 +1,13 @@
 export type {
+  ActivityCheckpoint,
+  ActivityEntry,
+  ActivityVerifyResult,
   ApiToken,
+  AuditCategory,
+  AuditEventQuery,
+  AuditExportQuery,
+  ChainBreak,
+  ClientContext,
   Command,
   CommandStatus,
   CommandType,
@@ -10,7 +18,10 @@ export type {
   CreateEnrollmentTokenRequest,
   CreateJobRequest,
   CreateRolloutRequest,
+  CreateUserRequest,
   Device,
+  DeviceConsent,
+  DeviceEvent,
   DeviceFacts,
   DeviceState,
   DeviceStatus,
@@ -20,8 +31,11 @@ export type {
   EnrollmentTokenStatus,
   ErrorBody,
   ErrorCode,
+  ExportFormat,
   FieldChange,
   FieldIssue,
+  ImportUsersRequest,
+  ImportUsersResult,
   InstalledApp,
   Job,
   JobCounts,
@@ -31,6 +45,8 @@ export type {
   JobStatus,
   JobTargets,
   ManagementMode,
+  OffboardUserRequest,
+  OffboardUserResult,
   Org,
   OrgSettings,
   Os,
@@ -50,6 +66,7 @@ export type {
   PolicyVersion,
   PreviewDevice,
   PreviewJobRequest,
+  RetentionRunResult,
   Role,
   Rollout,
   RolloutStatus,
@@ -59,10 +76,15 @@ export type {
   TargetKey,
   TargetRef,
   UnresolvedTarget,
+  User,
+  UserStatus,
   WhoAmI,
 } from '@fleetops/protocol';
 export {
+  AUDIT_CATEGORIES,
   adminRoutes,
+  EXPORT_CSV_COLUMNS,
+  EXPORT_FORMATS,
   FINAL_COMMAND_STATUSES,
   FINAL_JOB_STATUSES,
   FINAL_ROLLOUT_STATUSES,
@@ -86,8 +108,15 @@ export {
 } from './core/errors';
 export { Page, type PageLoader, PagePromise } from './core/pagination';
 export type { RouteBody, RoutePageItem, RouteQuery, RouteResponse } from './core/route-types';
-export type { Fetch, RequestOptions } from './core/transport';
+export type { Fetch, RequestOptions, StreamedResponse } from './core/transport';
 export { VERSION } from './internal/version';
+export {
+  type ActivityListQuery,
+  type ActivityWitness,
+  type AuditEventListQuery,
+  AuditExport,
+  type CheckpointListQuery,
+} from './resources/audit';
 export type { WaitOptions } from './resources/commands';
 export type { DeviceAppListQuery, DeviceCommandListQuery, DeviceListQuery } from './resources/devices';
 export type { EnrollmentTokenListQuery } from './resources/enrollment-tokens';
@@ -100,3 +129,4 @@ export type {
 } from './resources/policies';
 export type { RolloutListQuery, RolloutWatchOptions } from './resources/rollouts';
 export type { TokenListQuery } from './resources/tokens';
+export type { UserListQuery } from './resources/users';

@@ -3,6 +3,7 @@ import {
   Command,
   type CommandStatus,
   Device,
+  DeviceEvent,
   type ErrorCode,
   InstalledApp,
   Job,
@@ -75,6 +76,7 @@ export function device(overrides: Partial<Device> = {}): Device {
     },
     state: { locked: false },
     consent: { location: true, files: false, callLog: false, appUsage: true },
+    ownerId: null,
     appCount: 3,
     enrollmentGeneration: 1,
     enrolledAt: NOW,
@@ -179,6 +181,22 @@ export function jobResult(deviceId: string, overrides: Partial<JobResult> = {}):
     result: null,
     deliveredAt: NOW,
     completedAt: NOW,
+    ...overrides,
+  });
+}
+
+/** A location event numbered `id` of the test device. */
+export function locationEvent(id: number, overrides: Partial<DeviceEvent> = {}): DeviceEvent {
+  return DeviceEvent.parse({
+    id: String(id),
+    eventId: `00000000-0000-4000-8000-${String(id).padStart(12, '0')}`,
+    deviceId: DEVICE_ID,
+    userId: null,
+    category: 'location',
+    data: { latitude: 48.8584, longitude: 2.2945, accuracyMeters: 12, source: 'gps' },
+    occurredAt: NOW,
+    receivedAt: NOW,
+    anonymized: false,
     ...overrides,
   });
 }

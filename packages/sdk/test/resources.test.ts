@@ -180,13 +180,13 @@ describe('each method sends its route', () => {
     [
       'settings.retrieve',
       (c) => c.settings.retrieve(),
-      { approvalThreshold: 50, destructiveBudgetPerHour: null },
+      { approvalThreshold: 50, destructiveBudgetPerHour: null, retention: {}, retentionAction: 'delete' },
       { method: 'GET', path: '/v1/settings' },
     ],
     [
       'settings.update',
       (c) => c.settings.update({ destructiveBudgetPerHour: 200 }),
-      { approvalThreshold: 50, destructiveBudgetPerHour: 200 },
+      { approvalThreshold: 50, destructiveBudgetPerHour: 200, retention: {}, retentionAction: 'delete' },
       { method: 'PATCH', path: '/v1/settings', body: { destructiveBudgetPerHour: 200 } },
     ],
     [

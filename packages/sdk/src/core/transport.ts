@@ -1,6 +1,9 @@
 import { randomUUID } from 'node:crypto';
+import { CLIENT_CONTEXT_HEADER, type ClientContext } from '@fleetops/protocol';
 import type { z } from 'zod';
 import { retryDelayMs } from '../internal/backoff';
+import { contextHeader, validContext } from '../internal/client-context';
+import { guardBody } from '../internal/guard-body';
 import { queryString } from '../internal/query';
 import { redact } from '../internal/redact';
 import { abortError, sleep } from '../internal/sleep';
@@ -23,6 +26,19 @@ export interface RequestOptions {
   idempotencyKey?: string;
   /** Extra request headers. */
   headers?: Record<string, string>;
+  /**
+   * Where this change comes from (a commit, a CI run, a change ticket), kept in the activity log
+   * entry of a mutating call; merged over the client's `context`. Not sent with GET requests.
+   */
+  context?: ClientContext;
+}
+
+/** A 2xx answer whose body is handed out as it arrives. */
+export interface StreamedResponse {
+  status: number;
+  headers: Headers;
+  /** The raw body; it can be read once. Aborting the call's `signal` errors it with `FleetAbortError`. */
+  body: ReadableStream<Uint8Array>;
 }
 
 /** The settings the transport runs with, resolved by the client. */
@@ -37,6 +53,8 @@ export interface TransportConfig {
   maxConcurrency: number;
   userAgent: string;
   headers: Record<string, string>;
+  /** Sent with every mutating request; already validated. */
+  context: ClientContext | undefined;
 }
 
 /** One request, as a resource describes it. */
@@ -45,6 +63,8 @@ export interface RequestSpec {
   path: string;
   query?: object;
   body?: unknown;
+  /** The `Accept` header; default `application/json`. */
+  accept?: string;
 }
 
 interface PreparedRequest {
@@ -57,6 +77,15 @@ interface PreparedRequest {
   timeoutMs: number;
   maxRetries: number;
 }
+
+/** A 2xx answer with its body as the caller's reader took it. */
+type Success<T> = { ok: true; status: number; headers: Headers; body: T };
+
+/** An answer as an attempt receives it: an error's body is read as text. */
+type Answer<T> = Success<T> | { ok: false; status: number; headers: Headers; body: string };
+
+/** Takes a 2xx answer's body, within the attempt's timeout; `attempts` counts this one. */
+type BodyReader<T> = (response: Response, attempts: number) => Promise<T>;
 
 class AttemptTimedOut extends Error {}
 
@@ -82,17 +111,33 @@ export class Transport {
     options: RequestOptions = {},
   ): Promise<z.output<S>> {
     const request = this.prepare(spec, options);
-    const response = await this.makeRequest(request, request.maxRetries);
+    const response = await this.makeRequest(request, request.maxRetries, (answer) => answer.text());
     return parseResponse(response, schema, {
       target: `${request.method} ${request.path}`,
       redact: (text) => redact(text, this.#config.token),
     });
   }
 
+  /**
+   * Sends `spec` like `request`, with the same status handling and retries, and resolves once the
+   * answer's headers are in: its body is then handed out unread. `timeoutMs` covers each attempt
+   * up to the headers; `signal` also aborts the body.
+   */
+  async stream(spec: RequestSpec, options: RequestOptions = {}): Promise<StreamedResponse> {
+    const request = this.prepare(spec, options);
+    const response = await this.makeRequest(request, request.maxRetries, async (answer, attempts) =>
+      guardBody(answer.body ?? new ReadableStream<Uint8Array>({ start: (c) => c.close() }), {
+        signal: request.signal,
+        describeError: (error) => this.bodyError(request, error, attempts),
+      }),
+    );
+    return { status: response.status, headers: response.headers, body: response.body };
+  }
+
   private prepare(spec: RequestSpec, options: RequestOptions): PreparedRequest {
     const config = this.#config;
     const headers = new Headers({
-      Accept: 'application/json',
+      Accept: spec.accept ?? 'application/json',
       'User-Agent': config.userAgent,
       Authorization: `Bearer ${config.token}`,
     });
@@ -100,7 +145,11 @@ export class Transport {
       headers.set(name, value);
     }
     if (spec.body !== undefined) headers.set('Content-Type', 'application/json');
-    if (spec.method !== 'GET') headers.set('Idempotency-Key', options.idempotencyKey ?? randomUUID());
+    if (spec.method !== 'GET') {
+      headers.set('Idempotency-Key', options.idempotencyKey ?? randomUUID());
+      const context = { ...config.context, ...validContext(options.context) };
+      if (Object.keys(context).length > 0) headers.set(CLIENT_CONTEXT_HEADER, contextHeader(context));
+    }
     return {
       method: spec.method,
       path: spec.path,
@@ -113,33 +162,42 @@ export class Transport {
     };
   }
 
-  private async makeRequest(request: PreparedRequest, retriesRemaining: number): Promise<RawResponse> {
+  private async makeRequest<T>(
+    request: PreparedRequest,
+    retriesRemaining: number,
+    readBody: BodyReader<T>,
+  ): Promise<Success<T>> {
     const retryCount = request.maxRetries - retriesRemaining;
     if (request.signal?.aborted) throw abortError(request.signal);
     // An attempt that need not wait is sent in the same tick, as if there were no throttle.
     const slot = this.#throttle.tryAcquire() ?? (await this.#throttle.acquire(request.signal));
-    let response: RawResponse;
+    let answer: Answer<T>;
     try {
-      response = await this.fetchWithTimeout(request, retryCount);
+      answer = await this.fetchWithTimeout(request, retryCount, readBody);
     } catch (error) {
       slot.release();
       if (request.signal?.aborted) throw abortError(request.signal);
-      if (retriesRemaining > 0) return this.retryRequest(request, retriesRemaining);
+      if (retriesRemaining > 0) return this.retryRequest(request, retriesRemaining, readBody);
       throw this.connectionError(request, error, retryCount + 1);
     }
-    slot.release(response);
-    if (response.status >= 200 && response.status < 300) return response;
-    if (retriesRemaining > 0 && shouldRetry(response)) {
-      return this.retryRequest(request, retriesRemaining, response.headers);
+    // A streamed body is not counted as in flight: a long export does not hold a slot.
+    slot.release(answer);
+    if (answer.ok) return answer;
+    if (retriesRemaining > 0 && shouldRetry(answer)) {
+      return this.retryRequest(request, retriesRemaining, readBody, answer.headers);
     }
     throw FleetApiError.generate({
-      ...response,
+      ...answer,
       attempts: retryCount + 1,
       redact: (text) => redact(text, this.#config.token),
     });
   }
 
-  private async fetchWithTimeout(request: PreparedRequest, retryCount: number): Promise<RawResponse> {
+  private async fetchWithTimeout<T>(
+    request: PreparedRequest,
+    retryCount: number,
+    readBody: BodyReader<T>,
+  ): Promise<Answer<T>> {
     const timeout = new AbortController();
     const timer = setTimeout(() => timeout.abort(new AttemptTimedOut()), request.timeoutMs);
     const signal = request.signal ? AbortSignal.any([request.signal, timeout.signal]) : timeout.signal;
@@ -152,7 +210,11 @@ export class Transport {
         body: request.body,
         signal,
       });
-      return { status: response.status, headers: response.headers, body: await response.text() };
+      const { status, headers: responseHeaders } = response;
+      if (status >= 200 && status < 300) {
+        return { ok: true, status, headers: responseHeaders, body: await readBody(response, retryCount + 1) };
+      }
+      return { ok: false, status, headers: responseHeaders, body: await response.text() };
     } catch (error) {
       if (timeout.signal.aborted) throw new AttemptTimedOut(undefined, { cause: error });
       throw error;
@@ -161,14 +223,24 @@ export class Transport {
     }
   }
 
-  private async retryRequest(
+  private async retryRequest<T>(
     request: PreparedRequest,
     retriesRemaining: number,
+    readBody: BodyReader<T>,
     responseHeaders?: Headers,
-  ): Promise<RawResponse> {
+  ): Promise<Success<T>> {
     const retry = request.maxRetries - retriesRemaining;
     await sleep(retryDelayMs(retry, responseHeaders), request.signal);
-    return this.makeRequest(request, retriesRemaining - 1);
+    return this.makeRequest(request, retriesRemaining - 1, readBody);
+  }
+
+  /** The error a streamed body ends with when its connection breaks after the headers. */
+  private bodyError(request: PreparedRequest, error: unknown, attempts: number): FleetNetworkError {
+    const reason = redact(describeCause(error), this.#config.token);
+    return new FleetNetworkError(
+      `${request.method} ${request.path}: the connection to ${this.origin()} broke while the body was read: ${reason}`,
+      { attempts, cause: error },
+    );
   }
 
   private connectionError(request: PreparedRequest, error: unknown, attempts: number) {

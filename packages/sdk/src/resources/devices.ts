@@ -2,6 +2,7 @@ import {
   adminRoutes,
   type Command,
   type Device,
+  type DeviceConsent,
   type EffectivePolicy,
   type InstalledApp,
   type PatchDeviceRequest,
@@ -19,7 +20,7 @@ export type DeviceAppListQuery = RouteQuery<typeof adminRoutes.listDeviceApps>;
 /** The query of `devices.commands()`: `limit` and `cursor`. */
 export type DeviceCommandListQuery = RouteQuery<typeof adminRoutes.listDeviceCommands>;
 
-/** Enrolled devices: list, inspect, relabel, retire. */
+/** Enrolled devices: list, inspect, relabel, assign to a user, retire. */
 export class Devices extends APIResource {
   /** Lists devices in a stable order; iterate the answer to walk every page. */
   list(query?: DeviceListQuery, options?: RequestOptions): PagePromise<Device> {
@@ -31,7 +32,7 @@ export class Devices extends APIResource {
     return this._client.request(adminRoutes.getDevice, { path: path`/v1/devices/${id}` }, options);
   }
 
-  /** Changes a device's group or labels. Needs an `operator` token. */
+  /** Changes a device's group, labels or owner (`ownerId`, null to clear). Needs an `operator` token. */
   async update(id: string, patch: PatchDeviceRequest, options?: RequestOptions): Promise<Device> {
     return this._client.request(
       adminRoutes.updateDevice,
@@ -62,6 +63,18 @@ export class Devices extends APIResource {
     return this._client.request(
       adminRoutes.getDevicePolicy,
       { path: path`/v1/devices/${id}/policy` },
+      options,
+    );
+  }
+
+  /**
+   * Per audit category: whether the device's policy collects it, whether its user granted the
+   * permission it needs, how long its events are kept, and how many were stored and dropped.
+   */
+  async consent(id: string, options?: RequestOptions): Promise<DeviceConsent> {
+    return this._client.request(
+      adminRoutes.getDeviceConsent,
+      { path: path`/v1/devices/${id}/consent` },
       options,
     );
   }
