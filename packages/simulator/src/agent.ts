@@ -1,9 +1,27 @@
 import { randomUUID } from 'node:crypto';
-import type { CheckInRequest, CommandResultRequest, DeviceState, InstalledApp } from '@fleetops/protocol';
+import {
+  type CheckInRequest,
+  type CommandResultRequest,
+  type ConsentGrants,
+  type ConsentPermission,
+  type DeviceEventInput,
+  type DeviceState,
+  type InstalledApp,
+  MAX_EVENTS_PER_BATCH,
+  type UploadEventsReport,
+} from '@fleetops/protocol';
+import { type Clock, SimulatedTime } from './audit/clock';
+import { AuditCollector } from './audit/collector';
 import { type CommandTrust, refusalOf } from './command-guard';
 import { CommandLedger } from './command-ledger';
 import { type CommandOutcome, type DeviceSituation, executeCommand, type FollowUp } from './commands';
-import type { FleetCounters, FleetEvent, Operation, StopReason } from './events';
+import {
+  type FleetCounters,
+  type FleetEvent,
+  newFleetCounters,
+  type Operation,
+  type StopReason,
+} from './events';
 import type { GeneratedDevice } from './facts';
 import { type AppliedPolicy, applyPolicy, type DevicePolicy } from './policy';
 import { backoffDelay, DEFAULT_BACKOFF, delay, jittered } from './timing';
@@ -11,8 +29,10 @@ import {
   DeviceApiError,
   type DeviceTransport,
   isCredentialRejected,
+  isDeviceDisabled,
   isRetryable,
   type ReceivedCommand,
+  rejectionReport,
 } from './transport';
 
 /**
@@ -39,13 +59,30 @@ export interface DeviceMemory extends Omit<DeviceIdentity, 'orgId' | 'commandSig
   addedApps: InstalledApp[];
   /** Absent until the device applied a policy. */
   policy?: AppliedPolicy;
+  /** The user's permission grants; absent in state files from before they could change. */
+  consent?: ConsentGrants;
   gone?: Departure;
 }
 
 /** The requests a device makes: a {@link DeviceTransport}, or a stand-in for one. */
-export type DeviceApi = Pick<DeviceTransport, 'enroll' | 'checkIn' | 'poll' | 'reportResult'>;
+export type DeviceApi = Pick<
+  DeviceTransport,
+  'enroll' | 'checkIn' | 'poll' | 'reportResult' | 'uploadEvents'
+>;
 
-export type AgentStatus = 'idle' | 'starting' | 'running' | 'retired' | 'wiped' | 'rejected' | 'stopped';
+export type AgentStatus =
+  | 'idle'
+  | 'starting'
+  | 'running'
+  | 'retired'
+  | 'wiped'
+  | 'rejected'
+  /** Refused with 403 `device_disabled`: its user was disabled or offboarded. */
+  | 'disabled'
+  | 'stopped';
+
+/** Runs one upload; a fleet passes one that lets only so many devices upload at a time. */
+export type UploadSlot = (upload: () => Promise<void>) => Promise<void>;
 
 export interface DeviceAgentOptions {
   device: GeneratedDevice;
@@ -59,6 +96,11 @@ export interface DeviceAgentOptions {
   onEvent?: (event: FleetEvent) => void;
   /** Counters to add to; pass the same object to every agent of a fleet. */
   counters?: FleetCounters;
+  /** The time the device's user lives in (default: real time); share one across a fleet. */
+  clock?: Clock;
+  /** Whether the user withdraws and grants permissions again by themselves over time (default true). */
+  consentChanges?: boolean;
+  uploadSlot?: UploadSlot;
 }
 
 const DEFAULT_POLL_WAIT_SECONDS = 25;
@@ -68,13 +110,15 @@ const MIN_EMPTY_POLL_MS = 1_000;
 const MAX_RETRY_AFTER_MS = 60_000;
 /** How long a rebooting device stays offline. */
 const REBOOT_OFFLINE_MS = 3_000;
+const runNow: UploadSlot = (upload) => upload();
 
 const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 /**
  * One simulated device: enrolls, checks in on the server's interval, long-polls for commands and
- * executes each command id at most once. Transient failures (network, 5xx) are retried with
- * capped exponential backoff; a retired device (410) or refused credential (401) stops for good.
+ * executes each command id at most once, and uploads the audit events it collects. Transient
+ * failures (network, 5xx) are retried with capped exponential backoff; a retired device (410),
+ * refused credential (401) or disabled user (403 `device_disabled`) stops it for good.
  */
 export class DeviceAgent {
   status: AgentStatus = 'idle';
@@ -99,6 +143,10 @@ export class DeviceAgent {
   private checkInIntervalMs = DEFAULT_CHECK_IN_INTERVAL_MS;
   private inventoryReported = false;
   private appsChanged = false;
+  /** The consent version the server last received; -1 before any. */
+  private reportedConsentVersion = -1;
+  private readonly audit: AuditCollector;
+  private readonly uploadSlot: UploadSlot;
   private loops: Promise<unknown> = Promise.resolve();
 
   constructor(options: DeviceAgentOptions) {
@@ -107,7 +155,7 @@ export class DeviceAgent {
     this.enrollmentToken = options.enrollmentToken;
     this.pollWaitSeconds = options.pollWaitSeconds ?? DEFAULT_POLL_WAIT_SECONDS;
     this.emit = options.onEvent ?? (() => {});
-    this.counters = options.counters ?? { checkIns: 0, commandsExecuted: 0, policiesApplied: 0, errors: 0 };
+    this.counters = options.counters ?? newFleetCounters();
     const memory = options.memory;
     this.identity =
       memory?.orgId && memory.commandSigningKey
@@ -132,6 +180,23 @@ export class DeviceAgent {
     this.appliedPolicy = memory?.policy ?? null;
     this.gone = memory?.gone ?? null;
     if (this.gone) this.status = this.gone;
+    this.uploadSlot = options.uploadSlot ?? runNow;
+    this.audit = new AuditCollector({
+      device: this.device,
+      view: { apps: () => this.apps, restrictions: () => this.state.restrictions },
+      clock: options.clock ?? new SimulatedTime(),
+      grants: memory?.consent ?? this.device.consent,
+      policy: this.appliedPolicy?.settings.audit,
+      consentChanges: options.consentChanges,
+      onConsentChange: ({ permission, granted }) =>
+        this.emit({
+          type: 'consent-changed',
+          index: this.index,
+          deviceId: this.deviceId,
+          permission,
+          granted,
+        }),
+    });
   }
 
   /** Whether the last request reached the server and the device is not rebooting. */
@@ -152,6 +217,24 @@ export class DeviceAgent {
     return this.appliedPolicy;
   }
 
+  /** The permissions the device's user grants now. */
+  get consent(): ConsentGrants {
+    return this.audit.consent.grants;
+  }
+
+  /** How far the device's clock is off, in milliseconds (0 on most devices). */
+  get clockSkewMs(): number {
+    return this.audit.routine.clockSkewMs;
+  }
+
+  /**
+   * The user grants or withdraws a permission, as in the phone's settings: collection of its
+   * categories stops or starts now; the next check-in reports it, before the next upload.
+   */
+  changeConsent(permission: ConsentPermission, granted: boolean): void {
+    this.audit.setPermission(permission, granted);
+  }
+
   /**
    * Brings the device up: reuses its stored identity, or enrolls (again, when the stored credential
    * is refused), then checks in once and keeps running in the background. Resolves true once that
@@ -169,12 +252,18 @@ export class DeviceAgent {
       }
     } catch (error) {
       if (this.controller.signal.aborted) return false;
-      this.halt(error, this.identity ? 'request-refused' : 'enrollment-refused');
+      const reason = isDeviceDisabled(error)
+        ? 'disabled'
+        : this.identity
+          ? 'request-refused'
+          : 'enrollment-refused';
+      this.halt(error, reason);
       return false;
     }
     if (this.controller.signal.aborted) return false;
     this.status = 'running';
-    this.loops = Promise.all([this.checkInLoop(), this.pollLoop()]);
+    this.audit.start();
+    this.loops = Promise.all([this.checkInLoop(), this.pollLoop(), this.uploadLoop()]);
     return true;
   }
 
@@ -202,6 +291,7 @@ export class DeviceAgent {
       removedApps: [...this.removedApps],
       addedApps: [...this.addedApps.values()],
       ...(this.appliedPolicy ? { policy: this.appliedPolicy } : {}),
+      consent: this.consent,
       ...(this.gone ? { gone: this.gone } : {}),
     };
   }
@@ -247,6 +337,7 @@ export class DeviceAgent {
     this.state = { ...this.device.state };
     // A new enrollment starts from the device's own settings: its policy comes again.
     this.appliedPolicy = null;
+    this.audit.setPolicy(undefined);
     this.checkInIntervalMs = answer.checkInIntervalSeconds * 1000;
     this.inventoryReported = false;
     this.emit({ type: 'enrolled', index: this.index, deviceId: answer.deviceId, serial: this.serial });
@@ -254,23 +345,26 @@ export class DeviceAgent {
 
   /**
    * Sends the state and the policy it runs, plus facts, apps and consent the first time after
-   * (re)starting or booting, and the apps whenever a command or a policy changed them. A policy
-   * other than the one it runs is applied, and reported at once in another check-in.
+   * (re)starting or booting, the apps whenever a command or a policy changed them and the consent
+   * whenever the user changed it. A policy other than the one it runs is applied, and reported at
+   * once in another check-in.
    */
   private async checkIn(): Promise<void> {
     const body: CheckInRequest = { state: this.state };
     if (this.appliedPolicy) {
       body.policy = { hash: this.appliedPolicy.hash, failures: this.appliedPolicy.failures };
     }
-    if (!this.inventoryReported) {
-      body.facts = this.device.facts;
-      body.consent = this.device.consent;
-    }
+    if (!this.inventoryReported) body.facts = this.device.facts;
+    this.audit.advanceConsent();
+    const consent = this.audit.consent;
+    if (!this.inventoryReported || consent.version !== this.reportedConsentVersion)
+      body.consent = consent.grants;
     if (!this.inventoryReported || this.appsChanged) body.apps = this.apps;
     const answer = await this.withRetry('check-in', () =>
       this.transport.checkIn(this.credential, body, this.controller.signal),
     );
     this.inventoryReported = true;
+    if (body.consent) this.reportedConsentVersion = Math.max(this.reportedConsentVersion, consent.version);
     if (body.apps === this.apps) this.appsChanged = false;
     this.counters.checkIns++;
     this.checkInIntervalMs = answer.checkInIntervalSeconds * 1000;
@@ -293,6 +387,7 @@ export class DeviceAgent {
     this.state = state;
     this.replaceApps(apps);
     this.appliedPolicy = { hash: policy.hash, settings: policy.settings, failures };
+    this.audit.setPolicy(policy.settings.audit);
     this.counters.policiesApplied++;
     this.emit({
       type: 'policy-applied',
@@ -339,10 +434,81 @@ export class DeviceAgent {
     }
   }
 
+  /**
+   * Uploads the audit events of each category when it is due: first a check-in when the user
+   * changed a permission since the last one, so the server gates the events by the new consent.
+   */
+  private async uploadLoop(): Promise<void> {
+    const signal = this.controller.signal;
+    let failures = 0;
+    while (!signal.aborted) {
+      try {
+        await this.audit.waitUntilDue(signal);
+        if (this.booting) await this.booting;
+        if (!this.audit.hasDue()) continue;
+        await this.uploadSlot(() => (signal.aborted ? Promise.resolve() : this.uploadDue()));
+        failures = 0;
+      } catch (error) {
+        const retryInMs = this.retryDelay(error, failures++);
+        this.onLoopError(error, 'upload', retryInMs);
+        await delay(retryInMs, signal).catch(() => {});
+      }
+    }
+  }
+
+  private async uploadDue(): Promise<void> {
+    this.audit.advanceConsent();
+    if (this.audit.consent.version !== this.reportedConsentVersion) await this.checkIn();
+    const events = this.audit.collectDue();
+    this.counters.eventsGenerated += events.length;
+    for (let i = 0; i < events.length && !this.controller.signal.aborted; i += MAX_EVENTS_PER_BATCH) {
+      await this.upload(events.slice(i, i + MAX_EVENTS_PER_BATCH));
+    }
+  }
+
+  /**
+   * Uploads one batch, retrying transient failures with the same event ids (the server keeps an
+   * event once). Events the server refuses are counted and dropped, never sent again.
+   */
+  private async upload(events: DeviceEventInput[]): Promise<void> {
+    const deviceId = this.enrolledDeviceId;
+    let report: UploadEventsReport;
+    try {
+      report = await this.withRetry('upload', () =>
+        this.transport.uploadEvents(this.credential, { deviceId, events }, this.controller.signal),
+      );
+    } catch (error) {
+      if (this.controller.signal.aborted || isCredentialRejected(error) || isDeviceDisabled(error))
+        throw error;
+      const rejected = rejectionReport(error);
+      if (!rejected) {
+        this.counters.eventsRejected += events.length;
+        this.recordError('upload', error);
+        return;
+      }
+      report = rejected;
+      this.emit({
+        type: 'events-rejected',
+        index: this.index,
+        deviceId,
+        count: report.rejected.length,
+        message: describeRejections(report),
+      });
+    }
+    this.counters.uploads++;
+    this.counters.eventsRejected += report.rejected.length;
+    this.counters.eventsUploaded += events.length - report.rejected.length;
+    this.counters.eventsDropped += report.dropped.reduce((sum, drop) => sum + drop.count, 0);
+  }
+
   private onLoopError(error: unknown, operation: Operation, retryInMs?: number): void {
     if (this.controller.signal.aborted) return;
     if (isCredentialRejected(error)) {
       this.halt(error, error.status === 410 ? 'retired' : 'unauthorized');
+      return;
+    }
+    if (isDeviceDisabled(error)) {
+      this.halt(error, 'disabled');
       return;
     }
     this.recordError(operation, error, retryInMs);
@@ -487,7 +653,7 @@ export class DeviceAgent {
     return {
       state: this.state,
       apps: this.apps,
-      consent: this.device.consent,
+      consent: this.consent,
       capabilities: this.device.capabilities,
       location: this.device.location,
       now: new Date(),
@@ -505,7 +671,8 @@ export class DeviceAgent {
       );
       return true;
     } catch (error) {
-      if (this.controller.signal.aborted || isCredentialRejected(error)) throw error;
+      if (this.controller.signal.aborted || isCredentialRejected(error) || isDeviceDisabled(error))
+        throw error;
       this.recordError('report', error);
       return false;
     }
@@ -548,7 +715,7 @@ export class DeviceAgent {
 
   /** Stops for good after the server refused the device. */
   private halt(error: unknown, reason: StopReason): void {
-    this.status = reason === 'retired' ? 'retired' : 'rejected';
+    this.status = reason === 'retired' || reason === 'disabled' ? reason : 'rejected';
     this.reachable = false;
     this.controller.abort();
     this.emit({
@@ -578,4 +745,12 @@ export class DeviceAgent {
   get serial(): string {
     return this.device.facts.serial;
   }
+}
+
+/** The first rejected event of an upload report, as one line, and how many more there were. */
+function describeRejections(report: UploadEventsReport): string {
+  const [first, ...more] = report.rejected;
+  if (!first) return 'no event rejected';
+  const which = first.eventId ? `event ${first.eventId}` : `item ${first.index}`;
+  return `${which}: ${first.code}: ${first.message}${more.length > 0 ? ` (and ${more.length} more)` : ''}`;
 }

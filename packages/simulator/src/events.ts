@@ -1,3 +1,5 @@
+import type { ConsentPermission } from '@fleetops/protocol';
+
 /** Why a device stopped for good. */
 export type StopReason =
   /** The server answered 410 `device_retired`. */
@@ -11,10 +13,12 @@ export type StopReason =
   /** A `wipe` command: the device was factory reset and does not come back. */
   | 'wiped'
   /** A `retire` command: the device removed its management and does not come back. */
-  | 'unenrolled';
+  | 'unenrolled'
+  /** The server answered 403 `device_disabled`: the device's user was disabled or offboarded. */
+  | 'disabled';
 
 /** What a device was doing when a request failed. */
-export type Operation = 'enroll' | 'check-in' | 'poll' | 'report';
+export type Operation = 'enroll' | 'check-in' | 'poll' | 'report' | 'upload';
 
 /** Progress of a simulated fleet, one device at a time; `index` is the device's place in the fleet. */
 export type FleetEvent =
@@ -46,6 +50,16 @@ export type FleetEvent =
   /** Back after a reboot: the device checked in again. */
   | { type: 'rebooted'; index: number; deviceId: string }
   | { type: 'stopped'; index: number; deviceId: string | null; reason: StopReason; message: string }
+  /** The device's user granted or withdrew a permission; the next check-in reports it. */
+  | {
+      type: 'consent-changed';
+      index: number;
+      deviceId: string | null;
+      permission: ConsentPermission;
+      granted: boolean;
+    }
+  /** The server refused `count` events of an upload as invalid (422); they are not sent again. */
+  | { type: 'events-rejected'; index: number; deviceId: string; count: number; message: string }
   /** A request failed; `retryInMs` is set when the device tries again by itself. */
   | {
       type: 'error';
@@ -62,4 +76,28 @@ export interface FleetCounters {
   commandsExecuted: number;
   policiesApplied: number;
   errors: number;
+  /** Audit events devices collected, counted when they prepare an upload. */
+  eventsGenerated: number;
+  /** Events the server took in an upload (stored, already stored, or dropped by its gates). */
+  eventsUploaded: number;
+  /** Of those, the events the server did not store because the policy or the user's consent forbids the category. */
+  eventsDropped: number;
+  /** Events the server refused as invalid, or in a batch it refused as a whole; never sent again. */
+  eventsRejected: number;
+  /** Upload requests the server answered (200, or 422 with a per-event report). */
+  uploads: number;
+}
+
+export function newFleetCounters(): FleetCounters {
+  return {
+    checkIns: 0,
+    commandsExecuted: 0,
+    policiesApplied: 0,
+    errors: 0,
+    eventsGenerated: 0,
+    eventsUploaded: 0,
+    eventsDropped: 0,
+    eventsRejected: 0,
+    uploads: 0,
+  };
 }

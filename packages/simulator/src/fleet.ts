@@ -1,7 +1,8 @@
-import { MAX_POLL_WAIT_SECONDS } from '@fleetops/protocol';
+import { type ConsentGrants, type ConsentPermission, MAX_POLL_WAIT_SECONDS } from '@fleetops/protocol';
 import pLimit from 'p-limit';
 import { type AgentStatus, DeviceAgent } from './agent';
-import type { FleetCounters, FleetEvent, StopReason } from './events';
+import { SimulatedTime } from './audit/clock';
+import { type FleetCounters, type FleetEvent, newFleetCounters, type StopReason } from './events';
 import { generateDevice } from './facts';
 import { createStateSaver, type FleetStateFile, loadFleetState, type StateSaver } from './state-file';
 import { DeviceTransport } from './transport';
@@ -20,6 +21,16 @@ export interface FleetOptions {
   pollWaitSeconds?: number;
   /** How many devices enroll at the same time (default 16). */
   enrollConcurrency?: number;
+  /**
+   * How many times faster than real time the devices' users live (default 1): at 3600 an hour of
+   * phone use (audit events, permission changes, upload intervals) passes in a second, and event
+   * times run ahead of the real time. Check-ins and commands keep the real time.
+   */
+  auditSpeed?: number;
+  /** How many devices upload audit events at the same time (default 32); the others wait their turn. */
+  uploadConcurrency?: number;
+  /** Whether users withdraw and grant permissions again by themselves over time (default true). */
+  consentChanges?: boolean;
   /** Called for enrollments, executed commands, errors and stops, e.g. to print progress lines. */
   onEvent?: (event: FleetEvent) => void;
 }
@@ -37,6 +48,18 @@ export interface FleetStats {
   policiesApplied: number;
   /** Failed requests, including the ones retried. */
   errors: number;
+  /** Devices refused because their user was disabled or offboarded (403 `device_disabled`). */
+  disabled: number;
+  /** Audit events devices collected, counted when they prepare an upload. */
+  eventsGenerated: number;
+  /** Events the server took in an upload (stored, already stored, or dropped by its gates). */
+  eventsUploaded: number;
+  /** Of those, the events the server did not store because the policy or the user's consent forbids the category. */
+  eventsDropped: number;
+  /** Events the server refused as invalid, or in a batch it refused as a whole; never sent again. */
+  eventsRejected: number;
+  /** Upload requests the server answered. */
+  uploads: number;
 }
 
 /** One device of the fleet as it is now. */
@@ -47,6 +70,8 @@ export interface FleetDevice {
   status: AgentStatus;
   online: boolean;
   locked: boolean;
+  /** The permissions its user grants now. */
+  consent: ConsentGrants;
 }
 
 export interface RunningFleet {
@@ -58,18 +83,25 @@ export interface RunningFleet {
   ready: Promise<void>;
   stats(): FleetStats;
   devices(): FleetDevice[];
+  /**
+   * The user of device `index` grants or withdraws a permission, as in the phone's settings:
+   * collection stops or starts at once, and the next check-in reports it before the next upload.
+   */
+  changeConsent(index: number, permission: ConsentPermission, granted: boolean): void;
   /** Stops every device, closes all connections and writes the state file. */
   stop(): Promise<void>;
 }
 
 const DEFAULT_ENROLL_CONCURRENCY = 16;
+const DEFAULT_UPLOAD_CONCURRENCY = 32;
 /** Agent statuses of a device no longer managed. */
-const gone: ReadonlySet<AgentStatus> = new Set(['retired', 'wiped', 'rejected']);
+const gone: ReadonlySet<AgentStatus> = new Set(['retired', 'wiped', 'rejected', 'disabled']);
 /** Events after which a device has something new to keep in the state file. */
 const saves: ReadonlySet<FleetEvent['type']> = new Set([
   'enrolled',
   'command-executed',
   'policy-applied',
+  'consent-changed',
   'stopped',
 ]);
 /** Stops a device chose on command; the others are refusals by the server. */
@@ -86,7 +118,9 @@ export async function startFleet(options: FleetOptions): Promise<RunningFleet> {
     );
   }
 
-  const counters: FleetCounters = { checkIns: 0, commandsExecuted: 0, policiesApplied: 0, errors: 0 };
+  const counters: FleetCounters = newFleetCounters();
+  const clock = new SimulatedTime(options.auditSpeed);
+  const uploads = pLimit(options.uploadConcurrency ?? DEFAULT_UPLOAD_CONCURRENCY);
   const transport = new DeviceTransport(options.serverUrl, { connections: options.devices * 2 + 8 });
   let saver: StateSaver | undefined;
   let firstRefusal: string | undefined;
@@ -115,6 +149,9 @@ export async function startFleet(options: FleetOptions): Promise<RunningFleet> {
       pollWaitSeconds: options.pollWaitSeconds,
       onEvent,
       counters,
+      clock,
+      consentChanges: options.consentChanges,
+      uploadSlot: (upload) => uploads(upload),
     });
   });
 
@@ -126,8 +163,10 @@ export async function startFleet(options: FleetOptions): Promise<RunningFleet> {
   const ready = (async () => {
     const limit = pLimit(options.enrollConcurrency ?? DEFAULT_ENROLL_CONCURRENCY);
     const started = await Promise.all(agents.map((agent) => limit(() => agent.start())));
-    // A device wiped or retired on command is gone on purpose, not a failure to join.
-    const missing = agents.filter((agent, i) => !started[i] && !agent.departed).length;
+    // A device wiped or retired on command, or whose user is disabled, is out on purpose: not a failure to join.
+    const missing = agents.filter(
+      (agent, i) => !started[i] && !agent.departed && agent.status !== 'disabled',
+    ).length;
     await saver?.flush();
     if (stopping) throw new Error('the fleet was stopped before every device was up');
     if (missing > 0) {
@@ -143,6 +182,7 @@ export async function startFleet(options: FleetOptions): Promise<RunningFleet> {
       devices: agents.length,
       enrolled: agents.filter((a) => a.deviceId !== null && !gone.has(a.status)).length,
       online: agents.filter((a) => a.status === 'running' && a.online).length,
+      disabled: agents.filter((a) => a.status === 'disabled').length,
       ...counters,
     }),
     devices: () =>
@@ -153,7 +193,13 @@ export async function startFleet(options: FleetOptions): Promise<RunningFleet> {
         status: agent.status,
         online: agent.online,
         locked: agent.state.locked,
+        consent: agent.consent,
       })),
+    changeConsent(index, permission, granted) {
+      const agent = agents[index];
+      if (!agent) throw new RangeError(`no device ${index} in a fleet of ${agents.length}`);
+      agent.changeConsent(permission, granted);
+    },
     stop() {
       stopping = true;
       stopped ??= (async () => {
@@ -182,6 +228,13 @@ function validate(options: FleetOptions): void {
   }
   if (options.enrollConcurrency !== undefined && !(options.enrollConcurrency >= 1)) {
     throw new RangeError(`enrollConcurrency must be at least 1, got ${options.enrollConcurrency}`);
+  }
+  if (options.uploadConcurrency !== undefined && !(options.uploadConcurrency >= 1)) {
+    throw new RangeError(`uploadConcurrency must be at least 1, got ${options.uploadConcurrency}`);
+  }
+  const speed = options.auditSpeed;
+  if (speed !== undefined && !(speed > 0 && Number.isFinite(speed))) {
+    throw new RangeError(`auditSpeed must be a number > 0, got ${speed}`);
   }
   if (!URL.canParse(options.serverUrl)) throw new TypeError(`serverUrl is not a URL: ${options.serverUrl}`);
 }

@@ -49,31 +49,54 @@ export function generateAndroidId(random: Random): string {
   return random.hex(16);
 }
 
+/** A country's mobile numbers: its calling code and how a number of it is made. */
+interface NumberingPlan {
+  callingCode: string;
+  generate: (random: Random) => string;
+}
+
 /**
  * Mobile numbering plans by country calling code. Where a country reserves numbers for fiction
  * (US 555-01xx, UK 07700 900xxx) those are used, so generated numbers reach nobody.
  */
-const numberingPlans: Weighted<(random: Random) => string>[] = [
-  { weight: 30, value: (r) => `+1${r.int(201, 989)}55501${r.digits(2)}` },
-  { weight: 12, value: (r) => `+447700900${r.digits(3)}` },
+const numberingPlans: Weighted<NumberingPlan>[] = [
+  { weight: 30, value: { callingCode: '+1', generate: (r) => `+1${r.int(201, 989)}55501${r.digits(2)}` } },
+  { weight: 12, value: { callingCode: '+44', generate: (r) => `+447700900${r.digits(3)}` } },
   {
     weight: 12,
-    value: (r) => `+49${r.pick(['151', '152', '157', '160', '170', '171', '176'])}${r.digits(8)}`,
+    value: {
+      callingCode: '+49',
+      generate: (r) => `+49${r.pick(['151', '152', '157', '160', '170', '171', '176'])}${r.digits(8)}`,
+    },
   },
   {
     weight: 10,
-    value: (r) => `+86${r.pick(['133', '138', '139', '150', '158', '186', '188'])}${r.digits(8)}`,
+    value: {
+      callingCode: '+86',
+      generate: (r) => `+86${r.pick(['133', '138', '139', '150', '158', '186', '188'])}${r.digits(8)}`,
+    },
   },
-  { weight: 7, value: (r) => `+33${r.pick(['6', '7'])}${r.digits(8)}` },
-  { weight: 8, value: (r) => `+91${r.int(6, 9)}${r.digits(9)}` },
-  { weight: 5, value: (r) => `+346${r.digits(8)}` },
-  { weight: 5, value: (r) => `+393${r.digits(9)}` },
-  { weight: 4, value: (r) => `+81${r.pick(['70', '80', '90'])}${r.digits(8)}` },
-  { weight: 4, value: (r) => `+55${r.int(11, 99)}9${r.digits(8)}` },
-  { weight: 3, value: (r) => `+614${r.digits(8)}` },
+  { weight: 7, value: { callingCode: '+33', generate: (r) => `+33${r.pick(['6', '7'])}${r.digits(8)}` } },
+  { weight: 8, value: { callingCode: '+91', generate: (r) => `+91${r.int(6, 9)}${r.digits(9)}` } },
+  { weight: 5, value: { callingCode: '+34', generate: (r) => `+346${r.digits(8)}` } },
+  { weight: 5, value: { callingCode: '+39', generate: (r) => `+393${r.digits(9)}` } },
+  {
+    weight: 4,
+    value: { callingCode: '+81', generate: (r) => `+81${r.pick(['70', '80', '90'])}${r.digits(8)}` },
+  },
+  { weight: 4, value: { callingCode: '+55', generate: (r) => `+55${r.int(11, 99)}9${r.digits(8)}` } },
+  { weight: 3, value: { callingCode: '+61', generate: (r) => `+614${r.digits(8)}` } },
 ];
 
-/** A mobile number in E.164 form. */
-export function generatePhoneNumber(random: Random): string {
-  return random.pickWeighted(numberingPlans)(random);
+/** A mobile number in E.164 form, of the country of `callingCode` when given (one of the plans). */
+export function generatePhoneNumber(random: Random, callingCode?: string): string {
+  const plan =
+    numberingPlans.find((p) => p.value.callingCode === callingCode)?.value ??
+    random.pickWeighted(numberingPlans);
+  return plan.generate(random);
+}
+
+/** The calling code (`+49`) of a number made by {@link generatePhoneNumber}; undefined for another. */
+export function callingCodeOf(number: string): string | undefined {
+  return numberingPlans.find((p) => number.startsWith(p.value.callingCode))?.value.callingCode;
 }

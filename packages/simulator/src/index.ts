@@ -6,7 +6,9 @@ export {
   type DeviceApi,
   type DeviceIdentity,
   type DeviceMemory,
+  type UploadSlot,
 } from './agent';
+export { type Clock, SimulatedTime } from './audit/clock';
 export { type CommandTrust, SIGNATURE_REFUSAL } from './command-guard';
 export type { CommandOutcome } from './commands';
 export type { FleetCounters, FleetEvent, Operation, StopReason } from './events';

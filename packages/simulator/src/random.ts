@@ -63,6 +63,16 @@ export class Random {
     return this.next() < p;
   }
 
+  /** An exponentially distributed wait of mean `mean`: the gap between events of a Poisson process. */
+  exponential(mean: number): number {
+    return -Math.log(1 - this.next()) * mean;
+  }
+
+  /** A standard normal draw (Box-Muller). */
+  gaussian(): number {
+    return Math.sqrt(-2 * Math.log(1 - this.next())) * Math.cos(2 * Math.PI * this.next());
+  }
+
   pick<T>(items: readonly T[]): T {
     if (items.length === 0) throw new Error('cannot pick from an empty list');
     return items[Math.floor(this.next() * items.length)]!;

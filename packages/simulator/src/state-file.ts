@@ -3,6 +3,7 @@ import {
   AppliedPolicyReport,
   CommandResultRequest,
   CommandSigningKey,
+  ConsentGrants,
   DeviceState,
   EffectivePolicy,
   InstalledApp,
@@ -33,6 +34,8 @@ const StoredDevice = z.object({
       failures: AppliedPolicyReport.shape.failures,
     })
     .optional(),
+  /** The user's permission grants; absent in files from before they could change: those of the generated device. */
+  consent: ConsentGrants.optional(),
   /** Wiped or retired on command: the device does not come back. */
   gone: z.enum(['wiped', 'retired']).optional(),
 });

@@ -10,6 +10,8 @@ import {
   type ErrorCode,
   PollResponse,
   type RouteSpec,
+  UploadEventsReport,
+  type UploadEventsRequest,
 } from '@fleetops/protocol';
 import { Pool } from 'undici';
 import { z } from 'zod';
@@ -39,6 +41,8 @@ export class DeviceApiError extends Error {
     message: string,
     /** From `Retry-After`, when the server sent one. */
     readonly retryAfterMs: number | undefined,
+    /** The error's `details`, when the server sent some. */
+    readonly details?: unknown,
   ) {
     super(message);
   }
@@ -53,6 +57,21 @@ export function isRetryable(error: unknown): boolean {
 /** The server no longer accepts the device credential (401), or the device was retired (410). */
 export function isCredentialRejected(error: unknown): error is DeviceApiError {
   return error instanceof DeviceApiError && (error.status === 401 || error.status === 410);
+}
+
+/** The device's user account was disabled or offboarded (403 `device_disabled`): every call is refused. */
+export function isDeviceDisabled(error: unknown): error is DeviceApiError {
+  return error instanceof DeviceApiError && error.status === 403 && error.code === 'device_disabled';
+}
+
+/**
+ * The per-event report of an upload the server answered 422 because some events were invalid: the
+ * others were taken all the same. Undefined for any other error.
+ */
+export function rejectionReport(error: unknown): UploadEventsReport | undefined {
+  if (!(error instanceof DeviceApiError) || error.status !== 422) return undefined;
+  const report = UploadEventsReport.safeParse(error.details);
+  return report.success ? report.data : undefined;
 }
 
 export interface TransportOptions {
@@ -116,6 +135,15 @@ export class DeviceTransport {
     await this.call(deviceRoutes.reportResult, { credential, params: { id: commandId }, body, signal });
   }
 
+  /** Uploads one batch of audit events; a 422 carries the per-event report (see {@link rejectionReport}). */
+  async uploadEvents(
+    credential: string,
+    body: UploadEventsRequest,
+    signal: AbortSignal,
+  ): Promise<UploadEventsReport> {
+    return UploadEventsReport.parse(await this.call(deviceRoutes.uploadEvents, { credential, body, signal }));
+  }
+
   /** Closes every connection at once; requests still in flight fail. */
   async close(): Promise<void> {
     await this.pool.destroy();
@@ -161,5 +189,5 @@ function toApiError(status: number, text: string, retryAfter: string | string[] 
   const seconds = Number(Array.isArray(retryAfter) ? retryAfter[0] : retryAfter);
   const retryAfterMs = Number.isFinite(seconds) && seconds >= 0 ? seconds * 1000 : undefined;
   const message = body ? `${body.error.code}: ${body.error.message}` : `HTTP ${status}`;
-  return new DeviceApiError(status, body?.error.code, message, retryAfterMs);
+  return new DeviceApiError(status, body?.error.code, message, retryAfterMs, body?.error.details);
 }

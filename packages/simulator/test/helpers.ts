@@ -2,14 +2,20 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
+  type AuditEventQuery,
   Command,
   CreatedEnrollmentToken,
   Device,
+  DeviceConsent,
+  DeviceEventPage,
   type DeviceListQuery,
   DevicePage,
   EnrollmentToken,
   InstalledAppPage,
+  type PolicyDocumentInput,
+  PolicyVersion,
   type SendCommandRequest,
+  User,
 } from '@fleetops/protocol';
 
 /** Waits until `check` holds; fails with `what` if it does not within `timeoutMs`. */
@@ -58,6 +64,18 @@ export function adminClient(server: { url: string; adminToken: string | null }) 
     send,
     lock: (id: string) => send(id, { type: 'lock', params: { message: 'Lost' } }),
     command: async (id: string) => Command.parse(await call('GET', `/v1/commands/${id}`)),
+    putPolicy: async (document: PolicyDocumentInput) =>
+      PolicyVersion.parse(await call('PUT', `/v1/policies/${document.metadata.name}`, document)),
+    auditEvents: async (query: AuditEventQuery = {}) => {
+      const params = new URLSearchParams({ limit: '1000', ...(query as Record<string, string>) });
+      return DeviceEventPage.parse(await call('GET', `/v1/audit/events?${params}`)).data;
+    },
+    consent: async (id: string) => DeviceConsent.parse(await call('GET', `/v1/devices/${id}/consent`)),
+    createUser: async (email: string, name: string) =>
+      User.parse(await call('POST', '/v1/users', { email, name })),
+    setOwner: async (id: string, ownerId: string) =>
+      Device.parse(await call('PATCH', `/v1/devices/${id}`, { ownerId })),
+    disableUser: async (id: string) => User.parse(await call('POST', `/v1/users/${id}/disable`)),
   };
 }
 
