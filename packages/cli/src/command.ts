@@ -1,5 +1,6 @@
 import type { FleetClient } from '@fleetops/sdk';
 import type { ProfileStore } from './config';
+import type { ClientContext } from './context';
 import type { IO } from './io';
 import type { CommandResult, OutputFormat } from './output/view';
 
@@ -14,6 +15,8 @@ export interface GlobalOptions {
   color: boolean;
   quiet: boolean;
   verbose: boolean;
+  /** `--context` pairs, sent with every change on top of what the CI environment says. */
+  context?: ClientContext;
 }
 
 /** Where a client connects, and with what. */

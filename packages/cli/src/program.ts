@@ -2,6 +2,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { version } from '../package.json';
 import type { CommandSpec, GlobalOptions } from './command';
 import { commands, groups } from './commands/index';
+import { contextPairs } from './context';
 import { ExitCode, exitCodeHelp } from './errors';
 import type { Streams } from './io';
 import { OUTPUT_FORMATS } from './output/view';
@@ -17,6 +18,10 @@ const globalOptions = [
   new Option('--no-color', 'no colour (also NO_COLOR)'),
   new Option('-q, --quiet', 'no progress or hints on stderr'),
   new Option('--verbose', 'show stack traces of errors'),
+  new Option(
+    '--context <key=value>',
+    'where a change comes from, kept in the activity log, e.g. ticket=CHG-7 (repeatable)',
+  ).argParser(contextPairs),
 ];
 
 /** Builds the commander tree from the command list; each command's action calls `run`. */

@@ -2,6 +2,7 @@ import type { FleetClient } from '@fleetops/sdk';
 import { version } from '../package.json';
 import type { CommandSpec, Credentials, Deps, GlobalOptions } from './command';
 import { openProfileStore, type ProfileStore } from './config';
+import { type ClientContext, clientContext } from './context';
 import { resolveCredentials } from './credentials';
 import { reportError } from './errors';
 import { createIO, type IO, type Streams } from './io';
@@ -27,7 +28,7 @@ export async function runCommand(
 ): Promise<number> {
   const streams = overrides.streams ?? process;
   const io = createIO(streams, { noColor: !opts.color, quiet: opts.quiet });
-  const clients = new ClientPool();
+  const clients = new ClientPool(clientContext(streams.env, opts.context));
   try {
     const { handler } = await spec.load();
     const config = overrides.config ?? openProfileStore(streams.env);
@@ -73,6 +74,9 @@ class ClientPool {
   /** The server of the last client opened, for error messages. */
   lastServer: string | undefined;
 
+  /** `context`: sent with every change the clients make. */
+  constructor(readonly context: ClientContext | undefined) {}
+
   async open(credentials: Credentials): Promise<FleetClient> {
     this.lastServer = credentials.server;
     const { FleetClient } = await import('@fleetops/sdk');
@@ -80,6 +84,7 @@ class ClientPool {
       baseUrl: credentials.server,
       token: credentials.token,
       userAgent: `fleetops-cli/${version}`,
+      context: this.context,
     });
     this.#clients.push(client);
     return client;

@@ -34,12 +34,12 @@ describe('settings', () => {
       'json',
     );
     expect(set.code).toBe(0);
-    expect(settingsOf(set.stdout)).toEqual({ approvalThreshold: 50, destructiveBudgetPerHour: 200 });
+    expect(settingsOf(set.stdout)).toMatchObject({ approvalThreshold: 50, destructiveBudgetPerHour: 200 });
     const off = await fleetops('settings', 'set', '--destructive-budget', 'off', '-o', 'json');
-    expect(settingsOf(off.stdout)).toEqual({ approvalThreshold: 50, destructiveBudgetPerHour: null });
+    expect(settingsOf(off.stdout)).toMatchObject({ approvalThreshold: 50, destructiveBudgetPerHour: null });
     const get = await fleetops('settings', 'get', '-o', 'json');
     expect(get).toMatchObject({ code: 0, stderr: '' });
-    expect(settingsOf(get.stdout)).toEqual({ approvalThreshold: 50, destructiveBudgetPerHour: null });
+    expect(settingsOf(get.stdout)).toMatchObject({ approvalThreshold: 50, destructiveBudgetPerHour: null });
   });
 
   it('get as a table says off for a setting that is off', async () => {
@@ -59,6 +59,49 @@ describe('settings', () => {
     expect(run.code).toBe(2);
     expect(run.stderr).toContain(message);
     expect(await adminApi<OrgSettings>(server.url, server.adminToken!, '/v1/settings')).toEqual(before);
+  });
+
+  it('retention per type and what follows it: KEY=VALUE, one type at a time, default to unset', async () => {
+    const set = await fleetops(
+      'settings',
+      'set',
+      'retention.location=30d',
+      'retention.call-log=7d',
+      'retentionAction=delete',
+      '-o',
+      'json',
+    );
+    expect(set.code).toBe(0);
+    expect(settingsOf(set.stdout)).toMatchObject({
+      retention: { location: '30d', callLog: '7d' },
+      retentionAction: 'delete',
+    });
+    const one = await fleetops(
+      'settings',
+      'set',
+      'retention.location=default',
+      'retentionAction=anonymize',
+      '-o',
+      'json',
+    );
+    expect(settingsOf(one.stdout)).toMatchObject({
+      retention: { callLog: '7d' },
+      retentionAction: 'anonymize',
+    });
+    expect(settingsOf(one.stdout).retention.location).toBeUndefined();
+    const table = await fleetops('settings', 'get');
+    expect(table.stdout).toMatch(/│ After retention\s+│ anonymize /);
+    expect(table.stdout).toMatch(/│ Retention: callLog\s+│ 7d /);
+    expect(table.stdout).toMatch(/│ Retention: location\s+│ 90d \(default\) /);
+  });
+
+  it.each([
+    ['retention.calls=30d', 'unknown setting "retention.calls"'],
+    ['retention.location=forever', 'expected a duration such as 30d, or default'],
+  ])('set %s is a usage error', async (assignment, message) => {
+    const run = await fleetops('settings', 'set', assignment);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain(message);
   });
 
   it('set with a token below admin is refused, naming the role needed', async () => {

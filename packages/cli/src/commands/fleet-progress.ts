@@ -43,7 +43,8 @@ export function reportFleetProgress(io: IO): FleetProgress {
 export function statsLine(stats: FleetStats): string {
   return (
     `fleet: ${stats.online}/${stats.devices} online, ${stats.enrolled} enrolled, ${stats.checkIns} check-ins, ` +
-    `${stats.commandsExecuted} commands executed, ${stats.errors} errors`
+    `${stats.commandsExecuted} commands executed, ${stats.eventsUploaded} events uploaded ` +
+    `(${stats.eventsDropped} dropped), ${stats.errors} errors`
   );
 }
 
@@ -56,6 +57,8 @@ function describeEvent(event: FleetEvent): string | undefined {
       return `${device}: credential refused, enrolling again: ${event.message}`;
     case 'stopped':
       return `${device} stopped (${event.reason}): ${event.message}`;
+    case 'events-rejected':
+      return `${device}: ${event.count} audit events rejected: ${event.message}`;
     case 'error':
       return `${device}: ${event.operation} failed: ${event.message}${event.retryInMs ? ', retrying' : ''}`;
     default:

@@ -1,9 +1,11 @@
 import type { CommandType, JobDeviceStatus, JobStatus } from '@fleetops/protocol';
 import { defineCommand, type OptionSpec } from '../command';
 import { commaList, duration, httpUrl, integer, port, positiveInt } from '../options';
+import { auditCommands } from './audit/specs';
 import { bulkCommands } from './bulk/verbs';
-import { applyContext, percent } from './policy/options';
+import { percent } from './policy/options';
 import { numberOrOff } from './settings/options';
+import { userCommands } from './users/specs';
 
 /** Descriptions of the command groups (the first words of a command path). */
 export const groups: Record<string, string> = {
@@ -15,7 +17,9 @@ export const groups: Record<string, string> = {
   tokens: 'API tokens for scripts and CI jobs, each with one role',
   commands: 'Commands sent to devices (lock…) and their outcome',
   jobs: 'Bulk commands sent as server-side jobs, and their outcome',
-  settings: "The org's safety settings: approvals and the destructive budget",
+  settings: "The org's settings: approvals, the destructive budget and the retention of device events",
+  users: 'The people who use managed devices: accounts, owners of devices, offboarding',
+  audit: 'Device audit events (query, export) and the tamper-evident admin activity log',
   policy: 'Policies as code: validate, plan, apply',
   'policy rollout': 'Release a staged policy version to its devices in waves',
 };
@@ -142,6 +146,12 @@ export const commands = [
         flags: '--state-file <file>',
         description: 'keep enrolled devices here, to bring them back next time',
       },
+      {
+        flags: '--audit-speed <n>',
+        description:
+          "how many times faster than real time the devices' users live: audit events, permission changes and upload intervals (default 1)",
+        parse: positiveInt,
+      },
     ],
     help: "The server is --server (or the profile's server).\n\nExample:\n  fleetops simulate --server http://127.0.0.1:8420 --enrollment-token fet_… --devices 50",
     load: () => import('./simulate'),
@@ -233,8 +243,12 @@ export const commands = [
   }),
   defineCommand({
     path: 'devices get',
-    summary: 'Show one device',
+    summary: 'Show one device, and per audit category whether it is collected and what was kept or dropped',
     args: [{ name: 'id', description: 'device id' }],
+    help:
+      'COLLECTING is yes when the policy switches the category on and the user granted its permission;\n' +
+      'STORED counts its events kept, DROPPED those refused by the policy or for want of consent.\n' +
+      '-o json adds them to the device as "audit".',
     load: () => import('./devices/get'),
   }),
   defineCommand({
@@ -264,6 +278,16 @@ export const commands = [
       { name: 'group', description: 'group name' },
     ],
     load: () => import('./devices/set-group'),
+  }),
+  defineCommand({
+    path: 'devices set-owner',
+    summary: 'Set the user who owns a device (their events are tied to them), or none',
+    args: [
+      { name: 'id', description: 'device id' },
+      { name: 'user', description: 'user id or e-mail address, or none' },
+    ],
+    help: 'Example:\n  fleetops devices set-owner DEVICE_ID alice@example.com',
+    load: () => import('./devices/set-owner'),
   }),
   defineCommand({
     path: 'devices retire',
@@ -389,15 +413,11 @@ export const commands = [
       },
       { flags: '-y, --yes', description: 'do not ask for confirmation' },
       { flags: '-m, --message <text>', description: 'why: recorded with the revision' },
-      {
-        flags: '--context <pairs>',
-        description: 'recorded with the revision: commit=SHA,ci-run=URL,ref=BRANCH',
-        parse: applyContext,
-      },
     ],
     help:
       'Asks for confirmation in a terminal; scripts must pass --yes (else exit 2). If the policies\n' +
-      'changed on the server since the plan, nothing is applied (exit 1): plan again.\n\n' +
+      'changed on the server since the plan, nothing is applied (exit 1): plan again. The commit,\n' +
+      'ci-run and ref of --context (commit=SHA,ci-run=URL,ref=BRANCH) are recorded with the revision.\n\n' +
       'Example:\n  fleetops policy apply policies/ --yes -m "camera off for sales" --context commit=$(git rev-parse HEAD)',
     load: () => import('./policy/apply'),
   }),
@@ -512,7 +532,15 @@ export const commands = [
   }),
   defineCommand({
     path: 'settings set',
-    summary: "Change the org's safety settings (admin)",
+    summary: "Change the org's settings (admin)",
+    args: [
+      {
+        name: 'assignments',
+        description: 'KEY=VALUE: retention.<type>=DURATION|default, retentionAction=delete|anonymize',
+        optional: true,
+        variadic: true,
+      },
+    ],
     options: [
       {
         flags: '--approval-threshold <n>',
@@ -525,7 +553,15 @@ export const commands = [
         parse: numberOrOff(1),
       },
     ],
-    help: 'Example:\n  fleetops settings set --approval-threshold 50 --destructive-budget off',
+    help:
+      'retention.<type> is how long device events of that type are kept where the device policy does\n' +
+      'not say (default 90d); retentionAction says what then happens to them: delete, or anonymize\n' +
+      '(keep them without device, user or precise place). approvalThreshold=N|off and\n' +
+      'destructiveBudgetPerHour=N|off work too.\n\n' +
+      'Examples:\n  fleetops settings set --approval-threshold 50 --destructive-budget off\n' +
+      '  fleetops settings set retention.location=30d retention.call-log=7d retentionAction=delete',
     load: () => import('./settings/set'),
   }),
+  ...userCommands,
+  ...auditCommands,
 ];

@@ -9,6 +9,7 @@ export interface SimulateOptions {
   devices: number;
   seed?: number;
   stateFile?: string;
+  auditSpeed?: number;
 }
 
 /** Runs simulated devices against a server until SIGINT or SIGTERM, with progress lines on stderr. */
@@ -27,6 +28,7 @@ export const handler: Handler<SimulateOptions> = async (opts, { io, config, unti
     devices: opts.devices,
     seed: opts.seed,
     stateFile: opts.stateFile,
+    auditSpeed: opts.auditSpeed,
     onEvent: progress.onEvent,
   });
   const unwatch = progress.watch(fleet);

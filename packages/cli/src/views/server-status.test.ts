@@ -11,6 +11,12 @@ const stats = {
   commandsExecuted: 3,
   policiesApplied: 0,
   errors: 1,
+  disabled: 0,
+  eventsGenerated: 1500,
+  eventsUploaded: 1200,
+  eventsDropped: 40,
+  eventsRejected: 0,
+  uploads: 12,
 };
 
 const draw = (props: ServerStatusProps) => render(createElement(ServerStatus, props));
@@ -28,6 +34,7 @@ describe('ServerStatus', () => {
     expect(frame).toContain('data: /data/fleetops');
     expect(frame).toContain('198/200 online');
     expect(frame).toContain('3 commands');
+    expect(frame).toContain('1200 events');
     view.unmount();
   });
 

@@ -35,7 +35,7 @@ export function ServerStatus({ url, dataDir, stats, lines }: ServerStatusProps) 
         {current && (
           <Text>
             devices: {current.online}/{current.devices} online · {current.checkIns} check-ins ·{' '}
-            {current.commandsExecuted} commands · {current.errors} errors
+            {current.commandsExecuted} commands · {current.eventsUploaded} events · {current.errors} errors
           </Text>
         )}
         <Text dimColor>Ctrl-C to stop</Text>

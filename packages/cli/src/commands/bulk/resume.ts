@@ -1,6 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { writeFileAtomically } from '../../atomic-file';
 
 /** Who sends a job request, and where: the same request elsewhere is another request. */
 export interface RequestIdentity {
@@ -59,11 +60,8 @@ export async function openJobRun(
   const save = async (next: RunRecord) => {
     record = next;
     await mkdir(dir, { recursive: true, mode: 0o700 });
-    // Written aside, then renamed: a kill mid-write leaves the previous record whole, never a
-    // cut one that would read as "no earlier run" and send a new key.
-    const partial = `${file}.${process.pid}.tmp`;
-    await writeFile(partial, `${JSON.stringify(record)}\n`, { mode: 0o600 });
-    await rename(partial, file);
+    // A cut record would read as "no earlier run" and send a new key.
+    await writeFileAtomically(file, `${JSON.stringify(record)}\n`);
   };
   return {
     idempotencyKey: `fleetops-${record.runId}-${hash.slice(0, 32)}`,

@@ -1,5 +1,5 @@
 import type { TargetKey, TargetRef } from '@fleetops/protocol';
-import { type CsvError, type Info, parse } from 'csv-parse/sync';
+import { readCsvRows } from '../../csv-rows';
 import { CliError, ExitCode } from '../../errors';
 
 /** A device named by a list, always with how and on which line. */
@@ -45,7 +45,7 @@ function parsePlain(lines: string[]): ListedTarget[] {
 }
 
 function parseCsv(content: string, source: string): ListedTarget[] {
-  const rows = readCsv(content, source);
+  const rows = readCsvRows(content, (message) => new TargetListError(source, undefined, message));
   const [header, ...records] = rows;
   const names = header!.cells.map((cell) => cell.toLowerCase());
   const by = KEY_COLUMNS.find((key) => names.includes(key));
@@ -65,27 +65,4 @@ function parseCsv(content: string, source: string): ListedTarget[] {
     }
     return { by, value, line };
   });
-}
-
-/** The rows of a CSV with the line each starts on; malformed CSV is an error naming its line. */
-function readCsv(content: string, source: string): { cells: string[]; line: number }[] {
-  try {
-    // With `info`, each row comes as { record, info }: the library's types do not say so.
-    const parsed = parse(content, {
-      comment: '#',
-      comment_no_infix: true,
-      skip_empty_lines: true,
-      trim: true,
-      info: true,
-    }) as unknown as { record: string[]; info: Info }[];
-    // `lines` is the line a row ends on; a quoted cell may span several.
-    return parsed.map(({ record, info }) => ({
-      cells: record,
-      line: info.lines - record.reduce((n, cell) => n + (cell.match(/\r\n|\r|\n/g)?.length ?? 0), 0),
-    }));
-  } catch (error) {
-    const csv = error as CsvError;
-    if (typeof csv.code !== 'string' || !csv.code.startsWith('CSV_')) throw error;
-    throw new TargetListError(source, undefined, `not a valid CSV: ${csv.message}`);
-  }
 }

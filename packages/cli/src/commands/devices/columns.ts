@@ -23,6 +23,7 @@ export const deviceColumns: Column<Device>[] = [
   { key: 'group', header: 'Group', value: (d) => d.group },
   { key: 'labels', header: 'Labels', value: (d) => d.labels.join(',') },
   { key: 'mode', header: 'Mode', value: (d) => d.mode },
+  { key: 'ownerId', header: 'Owner', value: (d) => d.ownerId },
   { key: 'brand', header: 'Brand', value: (d) => d.facts.brand },
   { key: 'model', header: 'Model', value: (d) => d.facts.model },
   { key: 'os', header: 'OS', value: (d) => d.facts.os },
@@ -33,7 +34,21 @@ export const deviceColumns: Column<Device>[] = [
   { key: 'network', header: 'Network', value: (d) => d.facts.networkType },
   { key: 'locked', header: 'Locked', value: (d) => d.state.locked },
   { key: 'appCount', header: 'Apps', value: (d) => d.appCount },
+  { key: 'consent', header: 'Consent', value: (d) => grantsCell(d.consent) },
   { key: 'enrolledAt', header: 'Enrolled', value: (d, c) => timestampCell(d.enrolledAt, c) },
   { key: 'lastSeenAt', header: 'Last seen', value: (d, c) => timestampCell(d.lastSeenAt, c) },
   { key: 'retiredAt', header: 'Retired', value: (d, c) => timestampCell(d.retiredAt, c) },
 ];
+
+/** `granted: location, files; not granted: callLog, appUsage`. */
+function grantsCell(grants: Device['consent']): string {
+  const entries = Object.entries(grants);
+  const named = (granted: boolean) =>
+    entries
+      .filter(([, value]) => value === granted)
+      .map(([permission]) => permission)
+      .join(', ');
+  return [named(true) && `granted: ${named(true)}`, named(false) && `not granted: ${named(false)}`]
+    .filter(Boolean)
+    .join('; ');
+}

@@ -5,7 +5,7 @@ import {
   parseSelector,
   SelectorError,
 } from '@fleetops/protocol';
-import type { Device, DeviceListQuery } from '@fleetops/sdk';
+import type { DeviceListQuery } from '@fleetops/sdk';
 import type { Handler } from '../../command';
 import { UsageError } from '../../errors';
 import { list } from '../../output/view';
@@ -62,14 +62,12 @@ export function checkSelector(where: string): void {
   }
 }
 
-async function* take(
-  devices: AsyncIterable<Device>,
-  limit = Number.POSITIVE_INFINITY,
-): AsyncGenerator<Device> {
+/** The first `limit` items (all of them without a limit), read only as far as needed. */
+export async function* take<T>(items: AsyncIterable<T>, limit = Number.POSITIVE_INFINITY): AsyncGenerator<T> {
   if (limit <= 0) return;
   let count = 0;
-  for await (const device of devices) {
-    yield device;
+  for await (const item of items) {
+    yield item;
     if (++count >= limit) return;
   }
 }

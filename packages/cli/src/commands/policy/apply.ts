@@ -8,7 +8,7 @@ import { loadValidPolicies, planPolicies } from './check';
 import { applyColumns } from './columns';
 import { confirm } from './confirm';
 import { explainConflict } from './conflict';
-import type { ApplyContext } from './options';
+import { applyContext } from './options';
 import { formatPlan, hasChanges, summaryLine } from './plan-view';
 
 /** Options of `policy apply`. */
@@ -18,7 +18,6 @@ export interface ApplyOptions {
   staged?: boolean;
   yes?: boolean;
   message?: string;
-  context?: ApplyContext;
 }
 
 /**
@@ -41,7 +40,7 @@ export const handler: Handler<ApplyOptions> = async (opts, deps) => {
       staged: opts.staged,
       baseRevision: plan.baseRevision,
       message: opts.message,
-      context: opts.context,
+      context: applyContext(opts.context),
     }),
   ).catch(explainConflict);
   if (opts.staged) for (const line of stagedHints(applied)) io.info(line);

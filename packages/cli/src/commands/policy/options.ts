@@ -1,29 +1,21 @@
 import { InvalidArgumentError } from 'commander';
 
-/** What `--context` records with an apply, as the API names it. */
+/** What an apply records on its revision, as the API names it. */
 export interface ApplyContext {
   commit?: string;
   ciRun?: string;
   ref?: string;
 }
 
-const CONTEXT_KEYS: Record<string, keyof ApplyContext> = { commit: 'commit', 'ci-run': 'ciRun', ref: 'ref' };
-
-/** Parses `commit=abc123,ci-run=https://…,ref=main`. */
-export function applyContext(value: string): ApplyContext {
-  const context: ApplyContext = {};
-  for (const pair of value.split(',')) {
-    const [key, ...rest] = pair.split('=');
-    const field = CONTEXT_KEYS[key?.trim() ?? ''];
-    const text = rest.join('=').trim();
-    if (!field || !text) {
-      throw new InvalidArgumentError(
-        'expected key=value pairs of commit, ci-run and ref, e.g. commit=abc123,ci-run=42',
-      );
-    }
-    context[field] = text;
-  }
-  return context;
+/**
+ * The revision's context from the global `--context` pairs (`commit=abc123,ci-run=…,ref=main`):
+ * their commit, ci-run and ref; every pair also goes to the activity log with the apply.
+ */
+export function applyContext(context: Record<string, string> | undefined): ApplyContext | undefined {
+  if (!context) return undefined;
+  const { commit, ciRun, ref } = context;
+  const picked = Object.entries({ commit, ciRun, ref }).filter(([, value]) => value !== undefined);
+  return picked.length > 0 ? Object.fromEntries(picked) : undefined;
 }
 
 /** Parses a percent from 0 to 100, with or without `%` (`2%`, `0.5`). */
