@@ -8,7 +8,8 @@ import { eventFilterSql } from './filters';
 /** Event ids are the bigint identity of device_events, as decimal text. */
 export const EVENT_ID = /^\d{1,19}$/;
 
-interface EventRow {
+/** A row of `device_events e` read with EVENT_COLUMNS. */
+export interface EventRow {
   id: string;
   event_id: string;
   device_id: string | null;
@@ -20,7 +21,11 @@ interface EventRow {
   data: DeviceEvent['data'];
 }
 
-const toDeviceEvent = (row: EventRow) =>
+/** The columns of an event read from `device_events e`. */
+export const EVENT_COLUMNS = `e.id::text AS id, e.event_id, e.device_id, e.user_id, e.category, e.occurred_at,
+  e.received_at, e.anonymized_at IS NOT NULL AS anonymized, e.data`;
+
+export const toDeviceEvent = (row: EventRow) =>
   ({
     id: row.id,
     eventId: row.event_id,
@@ -42,8 +47,7 @@ export async function listEvents(
   const { where, params } = eventFilterSql(orgId, query, decodeCursor(query.cursor, EVENT_ID));
   params.push(query.limit + 1);
   const rows = await db.query<EventRow>(
-    `SELECT e.id::text AS id, e.event_id, e.device_id, e.user_id, e.category, e.occurred_at, e.received_at,
-       e.anonymized_at IS NOT NULL AS anonymized, e.data
+    `SELECT ${EVENT_COLUMNS}
      FROM device_events e WHERE ${where} ORDER BY e.id LIMIT $${params.length}`,
     params,
   );

@@ -1,10 +1,10 @@
 import { Readable } from 'node:stream';
-import type { AuditCategory, DeviceEvent, InstalledApp } from '@fleetops/protocol';
+import type { InstalledApp } from '@fleetops/protocol';
 import type { Queryable } from '../../store/db';
-import { iso } from '../../store/time';
 import { ACTIVITY_COLUMNS, type ActivityRow, rowToActivityEntry } from '../activity';
 import { type CommandRow, SELECT_COMMAND, toCommand } from '../commands';
 import { DEVICE_COLUMNS, type DeviceRow, toDevice } from '../devices';
+import { EVENT_COLUMNS, type EventRow, toDeviceEvent } from '../events/list';
 import { readUser } from './rows';
 
 /** Rows read per query: the export never holds more than this of any list. */
@@ -12,31 +12,6 @@ export const USER_EXPORT_BATCH_SIZE = 1000;
 
 /** The devices the user owns, whatever their status, as a subquery on $1 (org) and $2 (user). */
 const OWNED_DEVICES = 'SELECT id FROM devices WHERE org_id = $1 AND owner_id = $2::uuid';
-
-interface EventRow {
-  id: string;
-  event_id: string;
-  device_id: string | null;
-  user_id: string | null;
-  category: AuditCategory;
-  occurred_at: Date;
-  received_at: Date;
-  anonymized: boolean;
-  data: DeviceEvent['data'];
-}
-
-const toEvent = (row: EventRow) =>
-  ({
-    id: row.id,
-    eventId: row.event_id,
-    deviceId: row.device_id,
-    userId: row.user_id,
-    category: row.category,
-    occurredAt: iso(row.occurred_at),
-    receivedAt: iso(row.received_at),
-    anonymized: row.anonymized,
-    data: row.data,
-  }) as DeviceEvent;
 
 /** A list read in keyset batches: `fetch` gets the key of the last row read, or null at first. */
 interface Batched<Row> {
@@ -94,8 +69,7 @@ export async function exportUserData(q: Queryable, orgId: string, userId: string
   });
   const events: Batched<EventRow> = {
     fetch: page(
-      `SELECT e.id::text AS id, e.event_id, e.device_id, e.user_id, e.category, e.occurred_at, e.received_at,
-         e.anonymized_at IS NOT NULL AS anonymized, e.data
+      `SELECT ${EVENT_COLUMNS}
        FROM device_events e
        WHERE e.org_id = $1 AND (e.user_id = $2::uuid OR (e.user_id IS NULL AND e.device_id IN (${OWNED_DEVICES})))
          AND ($3::bigint IS NULL OR e.id > $3::bigint)
@@ -138,7 +112,7 @@ export async function exportUserData(q: Queryable, orgId: string, userId: string
     yield `{"user":${JSON.stringify(user)},"devices":[`;
     yield* devicesWithApps();
     yield '],"events":[';
-    yield* arrayItems(events, toEvent);
+    yield* arrayItems(events, toDeviceEvent);
     yield '],"commands":[';
     yield* arrayItems(commands, toCommand);
     yield '],"activity":[';
