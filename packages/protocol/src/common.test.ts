@@ -30,3 +30,10 @@ it('lets an error report span lines but not carry escapes', () => {
   );
   expect(CommandResultRequest.safeParse({ status: 'failed', error: 'red\x1b[31m' }).success).toBe(false);
 });
+
+it('refuses text PostgreSQL could not store: an unpaired surrogate', () => {
+  const parsed = DeviceFacts.safeParse({ ...facts, model: 'Pixel \ud800' });
+  expect(parsed.error?.issues[0]?.message).toBe('must be well-formed Unicode (no unpaired surrogate)');
+  expect(DeviceFacts.safeParse({ ...facts, model: 'Pixel \u{1F4F1}' }).success).toBe(true);
+  expect(CommandResultRequest.safeParse({ status: 'failed', error: 'x\udc00' }).success).toBe(false);
+});

@@ -5,6 +5,10 @@ export const Timestamp = z.iso.datetime({ offset: true }).meta({ description: 'R
 
 export const Uuid = z.uuid();
 
+/** An unpaired surrogate cannot be stored (PostgreSQL refuses it in text and jsonb). */
+const WELL_FORMED = /^\P{Cs}*$/u;
+const WELL_FORMED_MESSAGE = 'must be well-formed Unicode (no unpaired surrogate)';
+
 /**
  * Text that ends up in front of an administrator (a terminal, a spreadsheet): no control
  * characters, which could rewrite a terminal or hide what is really there.
@@ -14,14 +18,16 @@ export const PlainText = (max: number) =>
     .string()
     .min(1)
     .max(max)
-    .regex(/^[^\p{Cc}]*$/u, 'must not contain control characters');
+    .regex(/^[^\p{Cc}]*$/u, 'must not contain control characters')
+    .regex(WELL_FORMED, WELL_FORMED_MESSAGE);
 
 /** Like {@link PlainText}, but lines and tabs are allowed: a message or an error report. */
 export const MultilineText = (max: number) =>
   z
     .string()
     .max(max)
-    .regex(/^(?:[^\p{Cc}]|[\n\t])*$/u, 'must not contain control characters other than newlines and tabs');
+    .regex(/^(?:[^\p{Cc}]|[\n\t])*$/u, 'must not contain control characters other than newlines and tabs')
+    .regex(WELL_FORMED, WELL_FORMED_MESSAGE);
 
 export const Label = z
   .string()
