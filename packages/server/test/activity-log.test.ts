@@ -190,6 +190,36 @@ describeStores('admin activity log', (server) => {
     for (const value of Object.values(person)) expect(logged).not.toContain(value);
   });
 
+  it("names a target addressed in capitals by its id, so that the user's data export finds it", async () => {
+    const org = await server.newOrg();
+    const { deviceId } = await enroll(server, await org.enrollmentToken());
+    const created = await server.api(org.tokens.admin, '/v1/users', {
+      method: 'POST',
+      body: { email: 'caps@example.com', name: 'Casey' },
+    });
+    expect(created.status).toBe(201);
+    const user = await created.json();
+    const owned = await server.api(org.tokens.admin, `/v1/devices/${deviceId.toUpperCase()}`, {
+      method: 'PATCH',
+      body: { ownerId: user.id },
+    });
+    expect(owned.status).toBe(200);
+    const disabled = await server.api(org.tokens.admin, `/v1/users/${user.id.toUpperCase()}/disable`, {
+      method: 'POST',
+    });
+    expect(disabled.status).toBe(200);
+
+    const [, update, disable] = await activity(org);
+    expect(update).toMatchObject({ action: 'devices.update', target: { type: 'device', id: deviceId } });
+    expect(disable).toMatchObject({ action: 'users.disable', target: { type: 'user', id: user.id } });
+    const exported = await (await server.api(org.tokens.admin, `/v1/users/${user.id}/data`)).json();
+    expect(exported.activity.map((entry: ActivityEntry) => entry.action)).toEqual([
+      'users.create',
+      'devices.update',
+      'users.disable',
+    ]);
+  });
+
   it('filters by action prefix, actor and target, and pages by seq', async () => {
     const org = await server.newOrg();
     const { deviceId } = await enroll(server, await org.enrollmentToken());

@@ -311,4 +311,29 @@ describeStores('device audit events', (server) => {
       404,
     );
   });
+
+  it('refuses a cursor or an `after` past the largest id with 400, and takes the largest id itself', async () => {
+    const { org, device } = await audit.orgWithDevice();
+    await audit.uploadOk(device, [event('location')]);
+    const cursor = (after: string) => Buffer.from(JSON.stringify({ after })).toString('base64url');
+    const largest = '9223372036854775807';
+    const past = '9223372036854775808';
+    const get = (path: string) => server.api(org.tokens.auditor, path);
+
+    for (const [path, code] of [
+      [`/v1/audit/events?cursor=${cursor(past)}`, 'bad_request'],
+      [`/v1/audit/activity?cursor=${cursor(past)}`, 'bad_request'],
+      [`/v1/audit/events/export?after=${past}`, 'validation_failed'],
+      [`/v1/audit/events/export?after=${'9'.repeat(19)}`, 'validation_failed'],
+    ] as const) {
+      const refused = await get(path);
+      expect(refused.status).toBe(400);
+      expect((await refused.json()).error.code).toBe(code);
+    }
+    expect((await (await get(`/v1/audit/events?cursor=${cursor(largest)}`)).json()).data).toEqual([]);
+    expect((await (await get(`/v1/audit/activity?cursor=${cursor(largest)}`)).json()).data).toEqual([]);
+    const rest = await get(`/v1/audit/events/export?after=${largest}`);
+    expect(rest.status).toBe(200);
+    expect(await rest.text()).toBe('');
+  });
 });

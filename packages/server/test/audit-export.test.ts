@@ -1,7 +1,9 @@
-import { get } from 'node:http';
+import { type ClientRequest, get } from 'node:http';
 import { type DeviceEvent, EXPORT_CSV_COLUMNS } from '@fleetops/protocol';
 import { parse } from 'csv-parse/sync';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { UPLOADS_LOCK } from '../src/repositories/events/visible';
+import { COPY_CONNECTIONS } from '../src/store/copy-lines';
 import { auditApi, event, oneOfEach } from './audit-fixtures';
 import { describeStores, type TestOrg } from './harness';
 
@@ -34,6 +36,20 @@ function walkAway(url: string, token: string): Promise<void> {
         request.destroy();
         resolve();
       });
+    });
+    request.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code !== 'ECONNRESET') reject(error);
+    });
+  });
+}
+
+/** Starts a download and reads nothing of it: the server's side stays in the middle of it. */
+function stall(url: string, token: string): Promise<ClientRequest> {
+  return new Promise((resolve, reject) => {
+    const request = get(url, { headers: { authorization: `Bearer ${token}` } }, (response) => {
+      if (response.statusCode !== 200) reject(new Error(`export answered ${response.statusCode}`));
+      response.pause();
+      resolve(request);
     });
     request.on('error', (error: NodeJS.ErrnoException) => {
       if (error.code !== 'ECONNRESET') reject(error);
@@ -185,6 +201,95 @@ describeStores('device audit event export', (server) => {
       await walkAway(`${server.url}/v1/audit/events/export?format=csv`, org.tokens.auditor);
     const { text } = await exportText(org, 'format=ndjson');
     expect(fromNdjson(text)).toHaveLength(3000);
+  });
+
+  it('tells a client to come back later while slow readers hold every export connection', async (test) => {
+    if (server.db.dialect !== 'postgres') test.skip();
+    const { org, device } = await audit.orgWithDevice();
+    // Far more than socket buffers hold: an export nobody reads stays running.
+    await server.db.query(
+      `INSERT INTO device_events (org_id, device_id, event_id, category, occurred_at, expires_at, data)
+       SELECT $1, $2, gen_random_uuid(), 'operationLogs', now(), now() + interval '1 day',
+         jsonb_build_object('action', 'bulk', 'detail', repeat('x', 1000))
+       FROM generate_series(1, 40000)`,
+      [org.id, device.deviceId],
+    );
+    const url = `${server.url}/v1/audit/events/export?format=ndjson`;
+    const slow = await Promise.all(
+      Array.from({ length: COPY_CONNECTIONS }, () => stall(url, org.tokens.auditor)),
+    );
+    try {
+      const refused = await server.api(org.tokens.auditor, '/v1/audit/events/export?format=csv');
+      expect(refused.status).toBe(503);
+      expect(refused.headers.get('retry-after')).toMatch(/^[1-9]\d*$/);
+      expect(refused.headers.get('x-should-retry')).toBe('true');
+      expect((await refused.json()).error).toMatchObject({
+        code: 'unavailable',
+        message: 'too many exports are running: retry in a few seconds',
+      });
+      // The rest of the API has its own connections.
+      expect((await server.api(org.tokens.auditor, '/v1/audit/events?limit=1')).status).toBe(200);
+    } finally {
+      for (const request of slow) request.destroy();
+    }
+    expect((await exportText(org, 'format=ndjson&category=location')).text).toBe('');
+  });
+
+  it('never skips an upload that commits after a later one: resuming after the last id finds it', async (test) => {
+    if (server.db.dialect !== 'postgres') test.skip();
+    const { org, device } = await audit.orgWithDevice();
+    const principal = (await server.services.devices.authenticate(device.credential))!;
+    const late = event('callLog');
+    const early = event('location');
+
+    // An upload under way: its event has taken its id, but is not committed yet.
+    let commit!: () => void;
+    const committing = new Promise<void>((resolve) => {
+      commit = resolve;
+    });
+    let inserted!: () => void;
+    const insertion = new Promise<void>((resolve) => {
+      inserted = resolve;
+    });
+    const held = server.db.transaction(async () => {
+      await server.services.events.upload(principal, [late]);
+      inserted();
+      await committing;
+    });
+    await Promise.race([insertion, held]);
+    // Another upload takes a higher id and commits first.
+    await audit.uploadOk(device, [early]);
+
+    let settled = 0;
+    const done = <T>(promise: Promise<T>) => {
+      promise.then(
+        () => settled++,
+        () => settled++,
+      );
+      return promise;
+    };
+    const listing = done(server.api(org.tokens.auditor, '/v1/audit/events?limit=100').then((r) => r.json()));
+    const exporting = done(exportText(org, 'format=ndjson'));
+    const waiting = () =>
+      server.db.query(
+        `SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND NOT granted AND objsubid = 2
+           AND classid = $1 AND objid = (hashtext($2)::bigint & 4294967295)::oid`,
+        [UPLOADS_LOCK, org.id],
+      );
+    try {
+      while (settled < 2 && (await waiting()).length < 2) await new Promise((r) => setTimeout(r, 20));
+    } finally {
+      commit();
+      await held;
+    }
+
+    const everything = [late.eventId, early.eventId].sort();
+    const resumedAfter = async (read: DeviceEvent[]) => {
+      const rest = fromNdjson((await exportText(org, `format=ndjson&after=${read.at(-1)!.id}`)).text);
+      return [...read, ...rest].map((e) => e.eventId).sort();
+    };
+    expect(await resumedAfter((await listing).data)).toEqual(everything);
+    expect(await resumedAfter(fromNdjson((await exporting).text))).toEqual(everything);
   });
 
   it('lists the export in the OpenAPI document with its media types', async () => {

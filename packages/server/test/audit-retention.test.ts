@@ -1,5 +1,6 @@
-import type { DeviceEvent, RetentionRunResult } from '@fleetops/protocol';
+import type { ActivityEntry, DeviceEvent, RetentionRunResult } from '@fleetops/protocol';
 import { expect, it } from 'vitest';
+import { lockChain } from '../src/repositories/activity/append';
 import { eraseEvents } from '../src/repositories/events/erase';
 import { runRetention as retentionPass } from '../src/repositories/events/retention';
 import { auditApi, event, type TestDevice } from './audit-fixtures';
@@ -113,6 +114,69 @@ describeStores('device audit event retention and erasure', (server) => {
     expect(sum(passes)).toEqual({ deleted: 40, anonymized: 40 });
     expect(await audit.listAll(second.org)).toEqual([]);
     expectAnonymized(await audit.listAll(first.org));
+  });
+
+  it('commits its batches as it goes, and logs the pass with its counts once it ended', async () => {
+    const { org, device } = await audit.orgWithDevice();
+    const due = personalEvents();
+    await audit.uploadOk(device, due);
+    await expire(
+      org,
+      due.map((e) => e.eventId),
+    );
+    const anonymized = async () =>
+      (
+        await server.db.query<{ count: number }>(
+          'SELECT count(*)::int AS count FROM device_events WHERE org_id = $1 AND anonymized_at IS NOT NULL',
+          [org.id],
+        )
+      )[0]!.count;
+
+    let pass: Promise<RetentionRunResult>;
+    if (server.db.dialect === 'postgres') {
+      // Another connection holds the org's log: the pass's entry waits, its batches need not.
+      let release!: () => void;
+      const held = new Promise<void>((resolve) => {
+        release = resolve;
+      });
+      let holding!: () => void;
+      const holds = new Promise<void>((resolve) => {
+        holding = resolve;
+      });
+      const holder = server.db.transaction(async (tx) => {
+        await lockChain(tx, org.id);
+        holding();
+        await held;
+      });
+      await holds;
+      pass = runRetention(org);
+      const waiting = () =>
+        server.db.query(
+          `SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND NOT granted
+             AND classid = 7412006 AND objid = (hashtext($1)::bigint & 4294967295)::oid`,
+          [org.id],
+        );
+      try {
+        while ((await waiting()).length === 0) await new Promise((resolve) => setTimeout(resolve, 20));
+        expect(await anonymized()).toBe(due.length);
+      } finally {
+        release();
+        await holder;
+      }
+    } else {
+      pass = runRetention(org);
+    }
+    expect(await pass).toEqual({ deleted: 0, anonymized: due.length });
+    expect(await anonymized()).toBe(due.length);
+
+    const log = await server.api(org.tokens.auditor, '/v1/audit/activity?action=retention.run');
+    const entries: ActivityEntry[] = (await log.json()).data;
+    expect(entries).toHaveLength(1);
+    expect(entries[0]).toMatchObject({
+      action: 'retention.run',
+      target: { type: 'org', id: org.id },
+      changes: { after: { deleted: 0, anonymized: due.length } },
+    });
   });
 
   it("erases a device's or a user's events at once, deleted or anonymized", async () => {

@@ -1,8 +1,17 @@
+import { randomUUID } from 'node:crypto';
 import { USER_DATA_EXPORT_KEYS } from '@fleetops/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../src/store/db';
 import { openPostgres } from '../src/store/postgres';
-import { describeStores, deviceApi, enroll, type Harness, openIsolatedPostgres, startApp } from './harness';
+import {
+  describeStores,
+  deviceApi,
+  enroll,
+  facts,
+  type Harness,
+  openIsolatedPostgres,
+  startApp,
+} from './harness';
 
 const PARIS = { latitude: 48.8566, longitude: 2.3522, accuracyMeters: 5, source: 'gps' };
 
@@ -349,6 +358,61 @@ describeStores('users', (server) => {
       [org.id],
     );
     expect(left.map((row) => row.user_id)).toEqual([bob.id, bob.id, bob.id, bob.id]);
+  });
+
+  it("keeps a device enrolled again its user's, and refuses it while that user is disabled or offboarded", async () => {
+    const { org, json, createUser } = await orgWithUsers(server);
+    const alice = await createUser('alice@example.com');
+    const token = await org.enrollmentToken();
+    const serial = `RE${randomUUID().slice(0, 8)}`;
+    // A new enrollment of the same hardware, not the retry of an earlier one.
+    const enrollAgain = () =>
+      fetch(`${server.url}/device/v1/enroll`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ enrollmentToken: token, requestId: randomUUID(), facts: facts({ serial }) }),
+      });
+    const enrolled = async () => {
+      const response = await enrollAgain();
+      expect(response.status).toBe(201);
+      return (await response.json()).deviceId as string;
+    };
+    const events = async () =>
+      (
+        await server.db.query<{ count: number }>(
+          'SELECT count(*)::int AS count FROM device_events WHERE org_id = $1 AND device_id IS NOT NULL',
+          [org.id],
+        )
+      )[0]!.count;
+
+    const first = await enrolled();
+    await json(`/v1/devices/${first}`, { method: 'PATCH', body: { ownerId: alice.id } });
+    const second = await enrolled();
+    expect(await json(`/v1/devices/${second}`)).toMatchObject({ ownerId: alice.id, enrollmentGeneration: 2 });
+    expect((await json(`/v1/devices/${first}`)).status).toBe('retired');
+    await storeLocations(server.db, org.id, second, alice.id, 3);
+
+    await json(`/v1/users/${alice.id}/disable`, { body: {} });
+    const refused = await enrollAgain();
+    expect(refused.status).toBe(403);
+    expect((await refused.json()).error).toMatchObject({
+      code: 'device_disabled',
+      message: "this device's user account is disabled: ask your administrator",
+    });
+    // Refused before anything changed: the enrolled device and its events are as they were.
+    expect((await json(`/v1/devices/${second}`)).status).toBe('active');
+    expect(await events()).toBe(3);
+    expect((await json(`/v1/devices?status=all&ownerId=${alice.id}`)).data).toHaveLength(2);
+
+    await json(`/v1/users/${alice.id}/enable`, { body: {} });
+    const third = await enrolled();
+    expect(await json(`/v1/devices/${third}`)).toMatchObject({ ownerId: alice.id, enrollmentGeneration: 3 });
+
+    await json(`/v1/users/${alice.id}/offboard`, { body: { retireDevices: true } });
+    const offboarded = await enrollAgain();
+    expect(offboarded.status).toBe(403);
+    expect((await offboarded.json()).error.code).toBe('device_disabled');
+    expect((await json(`/v1/devices?status=all&ownerId=${alice.id}`)).data).toHaveLength(3);
   });
 
   it("erases a device's events as soon as it is retired", async () => {

@@ -47,6 +47,8 @@ export function activityAction(spec: RouteSpec): string {
   return `${plural(resource[0]!.toLowerCase() + resource.slice(1))}.${verb}`;
 }
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 const camel = (segment: string) => segment.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
 const singular = (word: string) =>
   word.endsWith('ies') ? `${word.slice(0, -3)}y` : word.endsWith('s') ? word.slice(0, -1) : word;
@@ -64,8 +66,9 @@ export function activityTarget(
   const segments = spec.path.split('/').filter(Boolean).slice(1);
   const at = segments.findIndex((segment) => segment.startsWith(':'));
   if (at > 0) {
-    const value = (params as Record<string, unknown>)[segments[at]!.slice(1)];
-    return { type: singular(camel(segments[at - 1]!)), id: String(value) };
+    const value = String((params as Record<string, unknown>)[segments[at]!.slice(1)]);
+    // As stored and matched (a user's data export): a uuid written in capitals is the same id.
+    return { type: singular(camel(segments[at - 1]!)), id: UUID.test(value) ? value.toLowerCase() : value };
   }
   const id = (response as { id?: unknown } | null | undefined)?.id;
   if (typeof id === 'string' && segments[0]) return { type: singular(camel(segments[0])), id };
@@ -182,6 +185,8 @@ export interface AuditedCall {
   params: unknown;
   /** Reads the state the call is about to change, when the route tells how. */
   before?: () => Promise<unknown>;
+  /** The call commits its own work: only its entry is appended in a transaction, after it. */
+  ownTransactions?: boolean;
 }
 
 /** The state before, or undefined when there is none yet (the call then answers for itself). */
@@ -197,18 +202,20 @@ async function stateBefore(read: () => Promise<unknown>): Promise<unknown> {
 /**
  * Runs a mutating admin call and appends its activity entry in one transaction, which everything
  * the handler does joins: a call that fails leaves no entry, and a change never lacks its entry.
+ * A call with transactions of its own runs first, and its entry is appended after it.
  */
 export function recordActivity<T>(
   store: { db: Db; activity: ActivityRepository },
   call: AuditedCall,
   run: () => Promise<T>,
 ): Promise<T> {
-  return store.db.transaction(async () => {
+  const runAndAppend = async () => {
     const before = call.before ? await stateBefore(call.before) : undefined;
     const result = await run();
     const orgId = call.admin.org.id;
     const { token } = call.admin;
     const target = activityTarget(call.spec, call.params, result, orgId);
+    // In the call's transaction, or a transaction of its own (a call with its own transactions).
     await store.activity.append(orgId, {
       actor: { tokenId: token.id, tokenName: token.name, role: token.role },
       ip: call.request.ip ?? null,
@@ -219,5 +226,6 @@ export function recordActivity<T>(
       context: call.context,
     });
     return result;
-  });
+  };
+  return call.ownTransactions ? runAndAppend() : store.db.transaction(runAndAppend);
 }

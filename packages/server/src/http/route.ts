@@ -38,11 +38,18 @@ export interface RouteDefinition {
   handler: (ctx: never) => Promise<unknown>;
   /** Reads what a mutating admin call is about to change: the "before" of its activity entry. */
   before?: (ctx: never) => Promise<unknown>;
+  /** See {@link RouteOptions.ownTransactions}. */
+  ownTransactions?: boolean;
 }
 
 export interface RouteOptions<S extends RouteSpec> {
   /** The state the call changes, as the route answers it (e.g. the device before a PATCH). */
   before?: (ctx: RouteContext<S>) => Promise<unknown>;
+  /**
+   * The handler commits its work as it goes (long batched work that must not hold its locks to
+   * the end), outside the call's transaction; its activity entry is appended once it answered.
+   */
+  ownTransactions?: boolean;
 }
 
 /** What a handler answers: the response document, or for a streamed route a stream of its body. */
@@ -60,6 +67,7 @@ export function defineRoute<const S extends RouteSpec>(
     spec,
     handler: handler as RouteDefinition['handler'],
     ...(options.before && { before: options.before as RouteDefinition['before'] }),
+    ...(options.ownTransactions && { ownTransactions: true }),
   };
 }
 
@@ -97,7 +105,7 @@ export function registerRoutes(
   deps: RouteDependencies,
   routes: RouteDefinition[],
 ): void {
-  for (const { spec, handler, before } of routes) {
+  for (const { spec, handler, before, ownTransactions } of routes) {
     const idempotent = spec.auth === 'admin' && spec.method !== 'GET';
     const action = isAudited(spec) ? activityAction(spec) : undefined;
     app.route({
@@ -151,6 +159,7 @@ export function registerRoutes(
                     context,
                     params: request.params,
                     ...(before && { before: () => before(ctx) }),
+                    ...(ownTransactions && { ownTransactions }),
                   },
                   call,
                 );

@@ -98,6 +98,12 @@ function listFilters(orgId: string, query: ListQuery): { where: string; params: 
   return { where: clauses.join(' AND '), params };
 }
 
+/** Whether an owner's devices are refused: their account is disabled or closed. */
+const isRefusedOwner = (status: UserStatus | null) => status === 'disabled' || status === 'offboarded';
+
+const deviceDisabled = () =>
+  new ApiError('device_disabled', "this device's user account is disabled: ask your administrator");
+
 /** How stale `lastSeenAt` may be for a device that keeps polling. */
 export const SEEN_PRECISION_MS = 30_000;
 
@@ -131,18 +137,29 @@ export function createDevicesRepository(db: Db) {
       },
     ): Promise<{ device: Device; credential: string }> {
       const credential = newSecret(SECRET_PREFIX.deviceCredential);
-      const earlier = await q.query<{ id: string; enrollment_generation: number; status: DeviceStatus }>(
-        'SELECT id, enrollment_generation, status FROM devices WHERE org_id = $1 AND serial = $2 FOR UPDATE',
+      const earlier = await q.query<{
+        id: string;
+        enrollment_generation: number;
+        status: DeviceStatus;
+        owner_id: string | null;
+        owner_status: UserStatus | null;
+      }>(
+        `SELECT d.id, d.enrollment_generation, d.status, d.owner_id, u.status AS owner_status
+         FROM devices d LEFT JOIN users u ON u.id = d.owner_id
+         WHERE d.org_id = $1 AND d.serial = $2 ORDER BY d.enrollment_generation DESC FOR UPDATE OF d`,
         [input.orgId, input.facts.serial],
       );
+      // The hardware stays its user's: enrolling it again neither drops the owner nor escapes a disable.
+      const latest = earlier[0];
+      if (latest && isRefusedOwner(latest.owner_status)) throw deviceDisabled();
       const active = earlier.filter((device) => device.status === 'active').map((device) => device.id);
       if (active.length > 0) await retireDevices(q, input.orgId, active, 'enrolled again');
-      const generation = Math.max(0, ...earlier.map((device) => device.enrollment_generation)) + 1;
+      const generation = (latest?.enrollment_generation ?? 0) + 1;
       const row = await one<DeviceRow>(
         q,
         `INSERT INTO devices (id, org_id, group_name, mode, enrollment_token_id, enrollment_request_id,
-           credential_hash, facts, enrollment_generation)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING ${DEVICE_COLUMNS}`,
+           credential_hash, facts, enrollment_generation, owner_id)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING ${DEVICE_COLUMNS}`,
         [
           uuidv7(),
           input.orgId,
@@ -153,6 +170,7 @@ export function createDevicesRepository(db: Db) {
           hashSecret(credential),
           input.facts,
           generation,
+          latest?.owner_id ?? null,
         ],
       );
       return { device: toDevice(row!), credential };
@@ -274,12 +292,7 @@ export function createDevicesRepository(db: Db) {
       if (row.status === 'retired') {
         throw new ApiError('device_retired', 'this device was retired: enroll it again to manage it');
       }
-      if (row.owner_status === 'disabled' || row.owner_status === 'offboarded') {
-        throw new ApiError(
-          'device_disabled',
-          "this device's user account is disabled: ask your administrator",
-        );
-      }
+      if (isRefusedOwner(row.owner_status)) throw deviceDisabled();
       return {
         id: row.id,
         orgId: row.org_id,

@@ -1,6 +1,52 @@
 import type { Readable } from 'node:stream';
 import pg from 'pg';
 import { to as copyTo } from 'pg-copy-streams';
+import { ApiError } from '../errors';
+
+/**
+ * Exports streamed at once per server. Each holds its connection for as long as its client takes
+ * to read, so they get a pool of their own: slow readers never starve the requests of the API.
+ */
+export const COPY_CONNECTIONS = 4;
+/** How long an export waits for one of those connections before it is told to come back. */
+const COPY_CONNECT_WAIT_MS = 2000;
+const COPY_RETRY_AFTER_SECONDS = 5;
+
+/** The pool of COPY streams: opened on the first export, closed with the store. */
+export function createCopyStreams(connectionString: string, onIdleError: (error: Error) => void) {
+  let pool: pg.Pool | undefined;
+  return {
+    lines(select: string, params: readonly unknown[]): Promise<Readable> {
+      if (!pool) {
+        pool = new pg.Pool({
+          connectionString,
+          max: COPY_CONNECTIONS,
+          connectionTimeoutMillis: COPY_CONNECT_WAIT_MS,
+        });
+        pool.on('error', onIdleError);
+      }
+      return copyLines(pool, select, params);
+    },
+    close: async () => {
+      await pool?.end();
+    },
+  };
+}
+
+/** A connection of `pool`, or 503 when none came free in time (pg-pool's timeout message). */
+async function connect(pool: pg.Pool): Promise<pg.PoolClient> {
+  try {
+    return await pool.connect();
+  } catch (error) {
+    if (!(error as Error).message.startsWith('timeout exceeded when trying to connect')) throw error;
+    throw new ApiError(
+      'unavailable',
+      'too many exports are running: retry in a few seconds',
+      { retryAfterSeconds: COPY_RETRY_AFTER_SECONDS },
+      true,
+    );
+  }
+}
 
 /** A value as an SQL literal: COPY takes no bind parameters. Arrays become text array literals. */
 function literal(value: unknown): string {
@@ -29,7 +75,7 @@ export async function copyLines(
   select: string,
   params: readonly unknown[],
 ): Promise<Readable> {
-  const client = await pool.connect();
+  const client = await connect(pool);
   let released = false;
   const release = (error?: Error) => {
     if (released) return;

@@ -7,8 +7,18 @@ export function encodeCursor(lastId: string): string {
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
-/** The keyset position in `cursor`; it must match `key` (a UUID unless told otherwise). */
-export function decodeCursor(cursor: string | undefined, key: RegExp = UUID): string | undefined {
+const MAX_BIGINT = 2n ** 63n - 1n;
+
+/** A PostgreSQL bigint id (an identity, a seq) as decimal text: 19 digits may still be past its range. */
+export const BIGINT_ID = {
+  test: (value: string) => /^\d{1,19}$/.test(value) && BigInt(value) <= MAX_BIGINT,
+};
+
+/** The keyset position in `cursor`; `key` must accept it (a UUID unless told otherwise). */
+export function decodeCursor(
+  cursor: string | undefined,
+  key: { test(value: string): boolean } = UUID,
+): string | undefined {
   if (cursor === undefined) return undefined;
   try {
     const { after } = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as { after?: unknown };

@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { copyLines } from './copy-lines';
+import { createCopyStreams } from './copy-lines';
 import { AmbientTransaction, type Db, type Notifications, type Queryable } from './db';
 
 export interface PostgresOptions {
@@ -15,7 +15,8 @@ const reportToStderr = (error: Error) =>
 
 /** Opens a pool on a real PostgreSQL server. */
 export async function openPostgres(connectionString: string, options: PostgresOptions = {}): Promise<Db> {
-  const pool = new pg.Pool({ connectionString, max: 10 });
+  // A request that waits this long for a connection fails rather than hanging on.
+  const pool = new pg.Pool({ connectionString, max: 10, connectionTimeoutMillis: 30_000 });
   pool.on('error', options.onIdleError ?? reportToStderr);
   // Fail at start, with the server's own message, rather than on the first request.
   const probe = await pool.connect();
@@ -26,12 +27,13 @@ export async function openPostgres(connectionString: string, options: PostgresOp
     if (tx) return tx.query(sql, params);
     return (await pool.query(sql, params as unknown[] | undefined)).rows;
   };
+  const copies = createCopyStreams(connectionString, options.onIdleError ?? reportToStderr);
   // NOTIFY inside a transaction goes out with its commit, and not at all if it rolls back.
   const listener = createListener(connectionString, query, options.onIdleError ?? reportToStderr);
   return {
     dialect: 'postgres',
     query,
-    copyLines: (select, params) => copyLines(pool, select, params),
+    copyLines: copies.lines,
     exec: async (sql) => {
       await pool.query(sql);
     },
@@ -61,6 +63,7 @@ export async function openPostgres(connectionString: string, options: PostgresOp
     notifications: listener.notifications,
     close: async () => {
       await listener.close();
+      await copies.close();
       await pool.end();
     },
   };

@@ -1,10 +1,8 @@
 import type { ActivityEntry, ActivityQuery, PageOf } from '@fleetops/protocol';
 import type { z } from 'zod';
-import { decodeCursor, toPage } from '../../store/cursor';
+import { BIGINT_ID, decodeCursor, toPage } from '../../store/cursor';
 import type { Queryable } from '../../store/db';
 import { ACTIVITY_COLUMNS, type ActivityRow, rowToActivityEntry } from './rows';
-
-const SEQ = /^\d{1,19}$/;
 
 /** One page of an org's activity, oldest first (keyset by seq); every filter given must hold. */
 export async function listActivity(
@@ -23,7 +21,7 @@ export async function listActivity(
      ORDER BY seq LIMIT $8`,
     [
       orgId,
-      decodeCursor(query.cursor, SEQ) ?? null,
+      decodeCursor(query.cursor, BIGINT_ID) ?? null,
       query.actor ?? null,
       query.action ?? null,
       query.targetId ?? null,

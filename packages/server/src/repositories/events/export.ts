@@ -1,10 +1,13 @@
 import { Readable } from 'node:stream';
 import type { AuditExportQuery, ExportFormat } from '@fleetops/protocol';
 import type { z } from 'zod';
+import { ApiError } from '../../errors';
+import { BIGINT_ID } from '../../store/cursor';
 import type { Db, Queryable } from '../../store/db';
 import { type EventFilter, eventFilterSql } from './filters';
 import { frame } from './frame';
 import { redactedDataSql } from './redact';
+import { visibleUpTo } from './visible';
 
 /** Rows per query where the store cannot stream one (PGlite). */
 export const EXPORT_BATCH_SIZE = 2000;
@@ -71,17 +74,25 @@ export async function exportEvents(
   orgId: string,
   query: z.output<typeof AuditExportQuery>,
 ): Promise<Readable> {
+  if (query.after !== undefined && !BIGINT_ID.test(query.after)) {
+    // Nineteen digits pass the protocol's pattern, yet may be past the largest id there can be.
+    const message = 'after is the id of the last event received';
+    throw new ApiError('validation_failed', `invalid query.after: ${message}`, {
+      issues: [{ path: 'query.after', message }],
+    });
+  }
   const filter: EventFilter = query;
   const { from, line } = lineSql(query.format, query.redact);
+  const upTo = await visibleUpTo(db, orgId);
   let lines: Readable;
   if (db.copyLines) {
-    const { where, params } = eventFilterSql(orgId, filter, query.after);
+    const { where, params } = eventFilterSql(orgId, filter, query.after, upTo);
     lines = await db.copyLines(`SELECT ${line} FROM ${from} WHERE ${where} ORDER BY e.id`, params);
   } else {
     lines = await batchedLines(
       db,
       (after) => {
-        const { where, params } = eventFilterSql(orgId, filter, after);
+        const { where, params } = eventFilterSql(orgId, filter, after, upTo);
         params.push(EXPORT_BATCH_SIZE);
         return {
           sql: `SELECT e.id::text AS key, ${line} AS line FROM ${from} WHERE ${where}

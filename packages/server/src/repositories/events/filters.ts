@@ -5,12 +5,14 @@ export type EventFilter = z.output<typeof AuditEventFilter>;
 
 /**
  * The WHERE clause over device_events `e` of one org's events that pass `filter`, with its
- * numbered parameters; `after` keeps the events of higher id (the keyset position).
+ * numbered parameters; `after` keeps the events of higher id (the keyset position), `upTo`
+ * those of an id up to it (the reader's high-water mark).
  */
 export function eventFilterSql(
   orgId: string,
   filter: EventFilter,
   after?: string,
+  upTo?: string,
 ): { where: string; params: unknown[] } {
   const params: unknown[] = [orgId];
   const clauses = ['e.org_id = $1'];
@@ -30,5 +32,6 @@ export function eventFilterSql(
   if (filter.since) add((p) => `e.occurred_at >= ${p}::timestamptz`, filter.since);
   if (filter.until) add((p) => `e.occurred_at < ${p}::timestamptz`, filter.until);
   if (after !== undefined) add((p) => `e.id > ${p}::bigint`, after);
+  if (upTo !== undefined) add((p) => `e.id <= ${p}::bigint`, upTo);
   return { where: clauses.join(' AND '), params };
 }

@@ -1,12 +1,10 @@
 import type { AuditCategory, AuditEventQuery, DeviceEvent, PageOf } from '@fleetops/protocol';
 import type { z } from 'zod';
-import { decodeCursor, toPage } from '../../store/cursor';
-import type { Queryable } from '../../store/db';
+import { BIGINT_ID, decodeCursor, toPage } from '../../store/cursor';
+import type { Db } from '../../store/db';
 import { iso } from '../../store/time';
 import { eventFilterSql } from './filters';
-
-/** Event ids are the bigint identity of device_events, as decimal text. */
-export const EVENT_ID = /^\d{1,19}$/;
+import { visibleUpTo } from './visible';
 
 /** A row of `device_events e` read with EVENT_COLUMNS. */
 export interface EventRow {
@@ -40,11 +38,12 @@ export const toDeviceEvent = (row: EventRow) =>
 
 /** One page of the org's events that pass the filters, in id order. */
 export async function listEvents(
-  db: Queryable,
+  db: Db,
   orgId: string,
   query: z.output<typeof AuditEventQuery>,
 ): Promise<PageOf<DeviceEvent>> {
-  const { where, params } = eventFilterSql(orgId, query, decodeCursor(query.cursor, EVENT_ID));
+  const after = decodeCursor(query.cursor, BIGINT_ID);
+  const { where, params } = eventFilterSql(orgId, query, after, await visibleUpTo(db, orgId));
   params.push(query.limit + 1);
   const rows = await db.query<EventRow>(
     `SELECT ${EVENT_COLUMNS}

@@ -1,8 +1,9 @@
 import type { AuditCategory, DropReason, UploadEventsReport } from '@fleetops/protocol';
-import type { Queryable } from '../../store/db';
+import type { Db } from '../../store/db';
 import type { DevicePrincipal } from '../devices';
 import { type Collections, dropReason } from './collection';
 import { type ValidEvent, validateBatch } from './validate';
+import { asUpload } from './visible';
 
 /**
  * Stores the events and counts the drops of one batch in one statement: the events with unnest
@@ -28,10 +29,11 @@ const STORE_SQL = `WITH stored AS (
 /**
  * Takes one uploaded batch: each item validated alone, each valid event through the policy gate
  * then the consent gate, the rest stored. A batch costs a fixed number of queries: the device's
- * collection (two, three during a rollout) and one write.
+ * collection (two, three during a rollout) and one write, which on PostgreSQL holds the uploads'
+ * lock (see visible.ts) until it commits.
  */
 export async function uploadEvents(
-  db: Queryable,
+  db: Db,
   collections: Collections,
   device: DevicePrincipal,
   items: readonly unknown[],
@@ -56,19 +58,21 @@ export async function uploadEvents(
   }
   report.dropped = [...drops.values()];
 
-  const [row] = await db.query<{ stored: number }>(STORE_SQL, [
-    device.orgId,
-    device.id,
-    collection.ownerId,
-    kept.map((e) => e.eventId),
-    kept.map((e) => e.category),
-    kept.map((e) => e.occurredAt),
-    kept.map((e) => collection.categories[e.category].retentionSeconds),
-    kept.map((e) => JSON.stringify(e.data)),
-    report.dropped.map((d) => d.category),
-    report.dropped.map((d) => d.reason),
-    report.dropped.map((d) => d.count),
-  ]);
+  const [row] = await asUpload(db, device.orgId, (q) =>
+    q.query<{ stored: number }>(STORE_SQL, [
+      device.orgId,
+      device.id,
+      collection.ownerId,
+      kept.map((e) => e.eventId),
+      kept.map((e) => e.category),
+      kept.map((e) => e.occurredAt),
+      kept.map((e) => collection.categories[e.category].retentionSeconds),
+      kept.map((e) => JSON.stringify(e.data)),
+      report.dropped.map((d) => d.category),
+      report.dropped.map((d) => d.reason),
+      report.dropped.map((d) => d.count),
+    ]),
+  );
   report.accepted = row!.stored;
   report.duplicates = kept.length - report.accepted;
   return report;
