@@ -2,6 +2,8 @@
  * Runs the benchmarks and prints one JSON object per line: the figure, its raw baseline and the ratio.
  * `npm run bench` (after `npm run build`); `npm run bench -- cli-startup` runs one by name.
  */
+import { auditExport } from './audit-export.ts';
+import { auditIngest } from './audit-ingest.ts';
 import { cliStartup } from './cli-startup.ts';
 import { jobFanOut } from './job-fan-out.ts';
 import type { BenchResult } from './lib/measure.ts';
@@ -10,15 +12,22 @@ import { policy500 } from './policy-500.ts';
 import { rollout2000 } from './rollout-2000.ts';
 import { sdkList } from './sdk-list.ts';
 
-const benchmarks: Record<string, () => BenchResult | Promise<BenchResult>> = {
+/** A benchmark gives one result, or one per size it measures (printed as each is ready). */
+type Benchmark = () => BenchResult | Promise<BenchResult> | AsyncIterable<BenchResult>;
+
+const benchmarks: Record<string, Benchmark> = {
   'cli-startup': cliStartup,
   'sdk-list': sdkList,
   'job-fan-out': () => jobFanOut('pglite'),
   'lock-2000': lock2000,
   'policy-500': policy500,
   'rollout-2000': rollout2000,
+  'audit-ingest': () => auditIngest('pglite'),
   // PostgreSQL at FLEETOPS_TEST_DATABASE_URL, else postgres://postgres@127.0.0.1:5432/test.
   'job-fan-out-postgres': () => jobFanOut('postgres'),
+  // 100,000 then 1,000,000 events (FLEETOPS_BENCH_AUDIT_ROWS=… for others), on PostgreSQL as above.
+  'audit-export': auditExport,
+  'audit-ingest-postgres': () => auditIngest('postgres'),
 };
 
 const wanted = process.argv.slice(2);
@@ -30,5 +39,10 @@ for (const name of wanted) {
 }
 for (const [name, run] of Object.entries(benchmarks)) {
   if (wanted.length > 0 && !wanted.includes(name)) continue;
-  console.log(JSON.stringify(await run()));
+  const results = await run();
+  if (Symbol.asyncIterator in results) {
+    for await (const result of results) console.log(JSON.stringify(result));
+  } else {
+    console.log(JSON.stringify(results));
+  }
 }

@@ -1,0 +1,56 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+
+/** The built CLI, as a user runs it. */
+export const cliBin = fileURLToPath(new URL('../../packages/cli/bin/fleetops.js', import.meta.url));
+
+/** `fleetops server start` running in a process of its own. */
+export interface CliServer {
+  url: string;
+  pid: number;
+  /** Stops the server (SIGTERM, as Ctrl-C would) and waits for its process to end. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts `fleetops server start --database-url … --port 0` on loopback, its profile kept in
+ * `configDir`; resolves once it listens. The store must be migrated and bootstrapped already
+ * (the server finds the org and its tokens there).
+ */
+export async function startCliServer(databaseUrl: string, configDir: string): Promise<CliServer> {
+  const args = [
+    cliBin,
+    'server',
+    'start',
+    '--database-url',
+    databaseUrl,
+    '--port',
+    '0',
+    '--host',
+    '127.0.0.1',
+    '--data-dir',
+    join(configDir, 'data'),
+    '-o',
+    'ndjson',
+    '-q',
+  ];
+  const env: NodeJS.ProcessEnv = { ...process.env, FLEETOPS_CONFIG_DIR: configDir, NO_COLOR: '1' };
+  delete env.FLEETOPS_PROFILE;
+  delete env.DATABASE_URL;
+  const child = spawn(process.execPath, args, { env, stdio: ['ignore', 'pipe', 'inherit'] });
+  const exited = once(child, 'exit');
+  const first = await createInterface({ input: child.stdout! })[Symbol.asyncIterator]().next();
+  if (first.done) throw new Error('fleetops server start exited before listening');
+  const { url } = JSON.parse(first.value) as { url: string };
+  return {
+    url,
+    pid: child.pid!,
+    async stop() {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
