@@ -8,7 +8,7 @@ import { type FleetStats, type RunningFleet, startFleet } from '@fleetops/simula
 import { benchDatabaseUrl, openIsolatedPostgres } from './lib/isolated-postgres.ts';
 import { type BenchResult, round } from './lib/measure.ts';
 import { followProcess, type ProcessUsage } from './lib/process-usage.ts';
-import { startSeededServer } from './lib/spawn-seeded-server.ts';
+import { type SeededServer, startSeededServer } from './lib/spawn-seeded-server.ts';
 
 const DEVICES = 2000;
 const GROUP = 'audit-bench';
@@ -100,10 +100,23 @@ export async function auditIngest(store: Store): Promise<BenchResult> {
   await isolated?.db.close();
   // PGlite on disk, as `fleetops server start` keeps it.
   const dataDir = isolated ? undefined : await mkdtemp(join(tmpdir(), 'fleetops-bench-ingest-'));
-  const server = await startSeededServer(0, {
-    checkInIntervalSeconds: CHECK_IN_INTERVAL_SECONDS,
-    ...(isolated ? { databaseUrl: isolated.url } : { dataDir }),
-  });
+  try {
+    const server = await startSeededServer(0, {
+      checkInIntervalSeconds: CHECK_IN_INTERVAL_SECONDS,
+      ...(isolated ? { databaseUrl: isolated.url } : { dataDir }),
+    });
+    try {
+      return await measureIngest(server, store);
+    } finally {
+      await server.stop();
+    }
+  } finally {
+    await isolated?.drop();
+    if (dataDir) await rm(dataDir, { recursive: true, force: true });
+  }
+}
+
+async function measureIngest(server: SeededServer, store: Store): Promise<BenchResult> {
   const serverUsage = followProcess(server.pid);
   const client = new FleetClient({ baseUrl: server.url, token: server.token });
   let fleet: RunningFleet | undefined;
@@ -166,7 +179,7 @@ export async function auditIngest(store: Store): Promise<BenchResult> {
       ratio: round(figure / baseline),
       better: 'higher',
       details: {
-        store: isolated ? 'postgres' : 'pglite (data directory)',
+        store: store === 'pglite' ? 'pglite (data directory)' : store,
         devices: DEVICES,
         auditSpeed: AUDIT_SPEED,
         uploadInterval: UPLOAD_INTERVAL,
@@ -191,8 +204,5 @@ export async function auditIngest(store: Store): Promise<BenchResult> {
   } finally {
     await fleet?.stop();
     await client.close();
-    await server.stop();
-    await isolated?.drop();
-    if (dataDir) await rm(dataDir, { recursive: true, force: true });
   }
 }
