@@ -1,11 +1,10 @@
-import { spawn } from 'node:child_process';
 import { createReadStream } from 'node:fs';
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { bootstrap, createServices, migrate } from '@fleetops/server';
 import { loadAuditEvents, seedOwners } from './lib/audit-events.ts';
-import { cliBin, startCliServer } from './lib/cli-server.ts';
+import { spawnCli, startCliServer } from './lib/cli-server.ts';
 import { benchDatabaseUrl, openIsolatedPostgres } from './lib/isolated-postgres.ts';
 import { type BenchResult, median, round } from './lib/measure.ts';
 import { followProcess, type ProcessUsage, residentMB } from './lib/process-usage.ts';
@@ -67,14 +66,14 @@ function exportWithCli(server: { url: string; token: string }, configDir: string
   };
   delete env.FLEETOPS_PROFILE;
   return new Promise<ProcessUsage>((resolve, reject) => {
-    const child = spawn(process.execPath, [cliBin, 'audit', 'export', '-o', 'ndjson', '--out', file], {
+    const child = spawnCli(['audit', 'export', '-o', 'ndjson', '--out', file], {
       env,
       stdio: ['ignore', 'ignore', 'pipe'],
       timeout: TIMEOUT_MS,
     });
     const usage = followProcess(child.pid!);
     let stderr = '';
-    child.stderr.on('data', (chunk) => (stderr = (stderr + chunk).slice(-4000)));
+    child.stderr!.on('data', (chunk) => (stderr = (stderr + chunk).slice(-4000)));
     child.on('error', reject);
     child.on('close', (code) => {
       const used = usage.stop();

@@ -1,11 +1,20 @@
-import { spawn } from 'node:child_process';
+import { type ChildProcess, type SpawnOptions, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { join } from 'node:path';
+import { delimiter, dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 
 /** The built CLI, as a user runs it. */
 export const cliBin = fileURLToPath(new URL('../../packages/cli/bin/fleetops.js', import.meta.url));
+
+/**
+ * Runs `fleetops ARGS` the way the installed command runs: through its shebang (which sets the
+ * CLI's V8 flags), with this Node first on PATH.
+ */
+export function spawnCli(args: string[], options: SpawnOptions & { env: NodeJS.ProcessEnv }): ChildProcess {
+  const env = { ...options.env, PATH: `${dirname(process.execPath)}${delimiter}${options.env.PATH ?? ''}` };
+  return spawn(cliBin, args, { ...options, env });
+}
 
 /** `fleetops server start` running in a process of its own. */
 export interface CliServer {
@@ -22,7 +31,6 @@ export interface CliServer {
  */
 export async function startCliServer(databaseUrl: string, configDir: string): Promise<CliServer> {
   const args = [
-    cliBin,
     'server',
     'start',
     '--database-url',
@@ -40,7 +48,7 @@ export async function startCliServer(databaseUrl: string, configDir: string): Pr
   const env: NodeJS.ProcessEnv = { ...process.env, FLEETOPS_CONFIG_DIR: configDir, NO_COLOR: '1' };
   delete env.FLEETOPS_PROFILE;
   delete env.DATABASE_URL;
-  const child = spawn(process.execPath, args, { env, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawnCli(args, { env, stdio: ['ignore', 'pipe', 'inherit'] });
   const exited = once(child, 'exit');
   const first = await createInterface({ input: child.stdout! })[Symbol.asyncIterator]().next();
   if (first.done) throw new Error('fleetops server start exited before listening');

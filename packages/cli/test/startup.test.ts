@@ -1,5 +1,7 @@
+import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { delimiter, dirname, join } from 'node:path';
+import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { BIN } from './helpers';
 
@@ -29,5 +31,14 @@ describe('startup', () => {
       (s) => !s.startsWith('/') && !s.startsWith('node:'),
     );
     expect(packages).toEqual(['commander']);
+  });
+
+  it('the installed command runs through its own shebang, with its V8 flags', async () => {
+    const installed = new URL('../bin/fleetops.js', import.meta.url).pathname;
+    const { version } = JSON.parse(await readFile(new URL('../package.json', import.meta.url), 'utf8'));
+    const { stdout } = await promisify(execFile)(installed, ['--version'], {
+      env: { ...process.env, PATH: `${dirname(process.execPath)}${delimiter}${process.env.PATH}` },
+    });
+    expect(stdout.trim()).toBe(version);
   });
 });

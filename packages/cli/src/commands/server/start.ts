@@ -1,7 +1,6 @@
 import { mkdir } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { FleetAuthError } from '@fleetops/sdk';
 import type { RunningServer } from '@fleetops/server';
 import type { RunningFleet } from '@fleetops/simulator';
 import type { Deps, Handler } from '../../command';
@@ -124,6 +123,8 @@ async function adminToken(server: RunningServer, deps: Deps): Promise<string> {
       await (await deps.client({ server: server.url, token: saved })).whoami();
       return saved;
     } catch (error) {
+      // Imported here, not at the top: a server started without a saved token never loads the SDK.
+      const { FleetAuthError } = await import('@fleetops/sdk');
       if (!(error instanceof FleetAuthError)) throw error;
     }
   }
