@@ -20,6 +20,7 @@ import { parse as parseCsv } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ALL_GRANTED, checkIn, collectIn, sampleEvent, uploadEvents } from './audit-fixtures';
 import { adminApi, BIN, cliEnv, deviceFacts, enrollDevice, runCli, tempDir } from './helpers';
+import { startStallingProxy } from './stalling-proxy';
 
 /** Every category but sign-in/out, which the policy leaves off. */
 const COLLECTED = [
@@ -217,6 +218,12 @@ describe('audit export', () => {
   });
 });
 
+/**
+ * Interrupted exports run through a proxy that stalls their response after this many bytes,
+ * so that they are stopped mid-way whatever the machine's speed.
+ */
+const STALL_AFTER_BYTES = 200_000;
+
 /** Waits until the export to `file` has saved a resume record past its first events. */
 async function resumeRecordOf(
   file: string,
@@ -253,18 +260,18 @@ describe('audit export, interrupted and resumed', () => {
       const cut = out(`cut.${format}`);
       expect((await fleetops(...exportArgs(format), '--out', whole)).code).toBe(0);
 
+      const proxy = await startStallingProxy(url, STALL_AFTER_BYTES);
       const child = spawn(process.execPath, [BIN, ...exportArgs(format), '--out', cut], {
-        env,
+        env: { ...env, FLEETOPS_SERVER: proxy.url },
         stdio: 'ignore',
       });
       const record = await resumeRecordOf(cut, child);
       child.kill('SIGKILL');
       await once(child, 'close');
+      await proxy.close();
       const { size: cutSize } = await stat(cut);
       const { size: wholeSize } = await stat(whole);
       expect(cutSize).toBeGreaterThanOrEqual(record.length);
-      // The kill may land after the last byte was written: the resume then starts from the
-      // record all the same, which is what must hold.
       expect(record.length).toBeLessThan(wholeSize);
 
       const resumed = await fleetops(...exportArgs(format), '--out', cut, '--resume');
@@ -279,11 +286,12 @@ describe('audit export, interrupted and resumed', () => {
 
   it('Ctrl-C stops cleanly, keeps the record and says how to resume; other flags are refused', async () => {
     const cut = out('interrupted.ndjson');
+    const proxy = await startStallingProxy(url, STALL_AFTER_BYTES);
     const child = spawn(
       process.execPath,
       [BIN, ...exportArgs('ndjson'), '--type', 'location', '--out', cut],
       {
-        env,
+        env: { ...env, FLEETOPS_SERVER: proxy.url },
         stdio: ['ignore', 'ignore', 'pipe'],
       },
     );
@@ -292,6 +300,7 @@ describe('audit export, interrupted and resumed', () => {
     await resumeRecordOf(cut, child);
     child.kill('SIGINT');
     const [code] = (await once(child, 'close')) as [number];
+    await proxy.close();
     expect(code).toBe(130);
     expect(stderr).toMatch(/warning: export stopped \(SIGINT\) after event \d+/);
     expect(stderr).toContain(

@@ -62,21 +62,53 @@ export async function continueFileSink(path: string, length: number): Promise<By
   return fileSink(path, handle, length);
 }
 
+/** Chunks are gathered up to this many bytes and written with one `writev`. */
+const WRITE_BATCH_BYTES = 1 << 20;
+
 function fileSink(path: string, handle: FileHandle, start: number): ByteSink {
   let position = start;
+  let pending: Uint8Array[] = [];
+  let pendingBytes = 0;
+  const flush = async () => {
+    if (pendingBytes === 0) return;
+    let buffers = pending;
+    let left = pendingBytes;
+    pending = [];
+    pendingBytes = 0;
+    while (left > 0) {
+      const { bytesWritten } = await handle.writev(buffers, position);
+      position += bytesWritten;
+      left -= bytesWritten;
+      if (left > 0) buffers = unwritten(buffers, bytesWritten);
+    }
+  };
   return {
     path,
     async write(chunk) {
-      let offset = 0;
-      while (offset < chunk.byteLength) {
-        const { bytesWritten } = await handle.write(chunk, offset, chunk.byteLength - offset, position);
-        offset += bytesWritten;
-        position += bytesWritten;
+      pending.push(chunk);
+      pendingBytes += chunk.byteLength;
+      if (pendingBytes >= WRITE_BATCH_BYTES) await flush();
+    },
+    async sync() {
+      await flush();
+      await handle.datasync();
+    },
+    async close() {
+      try {
+        await flush();
+      } finally {
+        await handle.close();
       }
     },
-    sync: () => handle.datasync(),
-    close: () => handle.close(),
   };
+}
+
+/** What a short `writev` of `written` bytes left of `buffers`. */
+export function unwritten(buffers: Uint8Array[], written: number): Uint8Array[] {
+  let skip = written;
+  let index = 0;
+  while (skip >= buffers[index]!.byteLength) skip -= buffers[index++]!.byteLength;
+  return [buffers[index]!.subarray(skip), ...buffers.slice(index + 1)];
 }
 
 /** Stdout, waiting for it to drain so that a slow reader keeps memory flat. */

@@ -33,8 +33,8 @@ export interface ExportResumeRecord {
 
 /** The record is brought up to date at least this often while data arrives… */
 const SAVE_EVERY_MS = 1000;
-/** …and after at most this many new bytes. */
-const SAVE_EVERY_BYTES = 1 << 20;
+/** …and after at most this many new bytes: each save waits for the disk, so not too often. */
+const SAVE_EVERY_BYTES = 64 << 20;
 
 /** Where the resume record of the output `out` lives. */
 export const resumePath = (out: string): string => `${out}.resume.json`;
@@ -126,6 +126,7 @@ function shown(value: ExportFlags[keyof ExportFlags]): string {
 export class ResumeCheckpoints {
   #savedAt = 0;
   #savedLength = -1;
+  #savedLastId: string | undefined;
 
   constructor(
     private readonly out: string,
@@ -134,10 +135,13 @@ export class ResumeCheckpoints {
     private readonly sink: ByteSink,
   ) {}
 
+  /** Due once the first event is whole, then by time and by bytes. */
   due(scanner: ExportScanner): boolean {
     if (scanner.complete === this.#savedLength) return false;
     return (
-      Date.now() - this.#savedAt >= SAVE_EVERY_MS || scanner.complete - this.#savedLength >= SAVE_EVERY_BYTES
+      (this.#savedLastId === undefined && scanner.lastId !== undefined) ||
+      Date.now() - this.#savedAt >= SAVE_EVERY_MS ||
+      scanner.complete - this.#savedLength >= SAVE_EVERY_BYTES
     );
   }
 
@@ -153,6 +157,7 @@ export class ResumeCheckpoints {
     });
     this.#savedAt = Date.now();
     this.#savedLength = scanner.complete;
+    this.#savedLastId = scanner.lastId;
   }
 }
 
