@@ -6,8 +6,11 @@ const JOB_CHANNEL = 'fleetops_jobs';
 
 /** A subscription to one device's wake-ups, taken before looking for its commands. */
 export interface Waiter {
-  /** Resolves when the device is notified (now or since the subscription), after `ms`, or on abort. */
-  wait(ms: number, signal?: AbortSignal): Promise<void>;
+  /**
+   * Resolves when the device is notified (now or since the subscription), after `ms`, or on
+   * abort: true when it was notified.
+   */
+  wait(ms: number, signal?: AbortSignal): Promise<boolean>;
   dispose(): void;
 }
 
@@ -65,15 +68,18 @@ export class CommandNotifier {
     this.events.on(deviceId, onNotify);
     return {
       wait: (ms, signal) =>
-        new Promise<void>((resolve) => {
-          if (woken || signal?.aborted) return resolve();
+        new Promise<boolean>((resolve) => {
+          if (woken || signal?.aborted) return resolve(woken);
           const done = () => {
             clearTimeout(timer);
             signal?.removeEventListener('abort', done);
-            resolve();
+            resolve(woken);
           };
           const timer = setTimeout(done, ms);
-          wake = done;
+          wake = () => {
+            woken = true;
+            done();
+          };
           signal?.addEventListener('abort', done, { once: true });
         }),
       dispose: () => this.events.off(deviceId, onNotify),

@@ -72,8 +72,9 @@ export const deviceApiRoutes = (svc: Services, shutdown: AbortSignal) => {
         if (commands.length === 0 && query.wait > 0 && !shutdown.aborted) {
           const gone = new AbortController();
           reply.raw.once('close', () => gone.abort());
-          await waiter.wait(query.wait * 1000, AbortSignal.any([gone.signal, shutdown]));
-          if (!gone.signal.aborted) commands = await deliver(device);
+          const woken = await waiter.wait(query.wait * 1000, AbortSignal.any([gone.signal, shutdown]));
+          // Not woken: nothing was queued for the device, which asks again at once anyway.
+          if (woken && !gone.signal.aborted) commands = await deliver(device);
         }
         return { commands };
       } finally {
