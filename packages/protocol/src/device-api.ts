@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { CommandSigningKey } from './command-signing';
 import { CommandResult, DeviceCommand } from './commands';
 import { MultilineText, Uuid } from './common';
+import { DeviceAppRules, DeviceAppScan } from './compliance';
 import { ConsentGrants, DeviceFacts, DeviceState, InstalledApp, ManagementMode } from './device';
 import { EffectivePolicy } from './policy';
 
@@ -57,6 +58,9 @@ export const CheckInRequest = z.object({
   consent: ConsentGrants.optional(),
   state: DeviceState.optional(),
   policy: AppliedPolicyReport.optional(),
+  appScan: DeviceAppScan.optional().describe(
+    "The device's own scan of its apps against the blocklist it was sent",
+  ),
 });
 export type CheckInRequest = z.input<typeof CheckInRequest>;
 
@@ -69,6 +73,9 @@ export const CheckInResponse = z
       .nullable()
       .default(null)
       .describe('The policy the device should run; null when none applies to it'),
+    appRules: DeviceAppRules.optional().describe(
+      'The blocklist to scan installed apps against; left out when the appScan sent was against the current one',
+    ),
   })
   .meta({ id: 'CheckInResponse' });
 export type CheckInResponse = z.infer<typeof CheckInResponse>;

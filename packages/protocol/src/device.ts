@@ -45,10 +45,23 @@ export const DeviceFacts = z
       .default(null),
     networkType: NetworkType,
     wifiEnabled: z.boolean(),
+    passcodeSet: z.boolean().nullable().default(null).describe('A screen lock is set; null if not reported'),
+    storageEncrypted: z
+      .boolean()
+      .nullable()
+      .default(null)
+      .describe('Storage is encrypted; null if not reported'),
+    rooted: z.boolean().nullable().default(null).describe('Rooted or jailbroken; null if not reported'),
   })
   .meta({ id: 'DeviceFacts' });
 export type DeviceFacts = z.infer<typeof DeviceFacts>;
 export type DeviceFactsInput = z.input<typeof DeviceFacts>;
+
+/** A signing-certificate digest: SHA-1 (40) or SHA-256 (64) hexadecimal digits, kept upper case. */
+export const CertificateDigest = z
+  .string()
+  .regex(/^([0-9A-Fa-f]{40}|[0-9A-Fa-f]{64})$/, 'a SHA-1 (40) or SHA-256 (64) hex digest')
+  .toUpperCase();
 
 export const InstalledApp = z
   .object({
@@ -56,6 +69,9 @@ export const InstalledApp = z
     name: PlainText(255),
     version: PlainText(64),
     installer: PlainText(255).nullable().default(null),
+    certificate: CertificateDigest.nullable()
+      .default(null)
+      .describe("Digest of the app's signing certificate"),
   })
   .meta({ id: 'InstalledApp' });
 export type InstalledApp = z.infer<typeof InstalledApp>;

@@ -4,6 +4,7 @@ export * from './auth';
 export * from './command-signing';
 export * from './commands';
 export * from './common';
+export * from './compliance';
 export * from './device';
 export * from './device-api';
 export * from './duration';

@@ -18,6 +18,25 @@ import {
 import { ApiToken, CreateApiTokenRequest, CreatedApiToken, type Role, WhoAmI } from './auth';
 import { Command, SendCommandRequest } from './commands';
 import { Page, PageQuery } from './common';
+import {
+  ApplyRulesRequest,
+  ApplyRulesResult,
+  ComplianceEvent,
+  ComplianceEventQuery,
+  ComplianceHistory,
+  ComplianceHistoryQuery,
+  ComplianceImpact,
+  ComplianceResult,
+  ComplianceResultsQuery,
+  ComplianceRuleSet,
+  ComplianceScan,
+  ImpactRequest,
+  RemediateRequest,
+  RemediationResult,
+  ScanIdParams,
+  ScanListQuery,
+  StartScanRequest,
+} from './compliance';
 import { Device, InstalledApp } from './device';
 import {
   Ack,
@@ -113,6 +132,9 @@ export const DeviceEventPage = Page(DeviceEvent).meta({ id: 'DeviceEventPage' })
 export const ActivityEntryPage = Page(ActivityEntry).meta({ id: 'ActivityEntryPage' });
 export const ActivityCheckpointPage = Page(ActivityCheckpoint).meta({ id: 'ActivityCheckpointPage' });
 export const UserPage = Page(User).meta({ id: 'UserPage' });
+export const ComplianceScanPage = Page(ComplianceScan).meta({ id: 'ComplianceScanPage' });
+export const ComplianceResultPage = Page(ComplianceResult).meta({ id: 'ComplianceResultPage' });
+export const ComplianceEventPage = Page(ComplianceEvent).meta({ id: 'ComplianceEventPage' });
 
 /** The admin API: bearer API tokens, each of one org and one role. */
 export const adminRoutes = {
@@ -688,6 +710,107 @@ export const adminRoutes = {
     status: 200,
     response: z.string().describe('JSON object with keys user, devices, events, commands, activity'),
     streamed: ['application/json'],
+  }),
+  getComplianceRules: route({
+    method: 'GET',
+    path: '/v1/compliance/rules',
+    summary: "The org's compliance rule set",
+    auth: 'admin',
+    role: 'viewer',
+    status: 200,
+    response: ComplianceRuleSet,
+  }),
+  applyComplianceRules: route({
+    method: 'PUT',
+    path: '/v1/compliance/rules',
+    summary: 'Replace the rule set with a rules document, all or nothing (dryRun: report the changes only)',
+    auth: 'admin',
+    role: 'admin',
+    body: ApplyRulesRequest,
+    status: 200,
+    response: ApplyRulesResult,
+  }),
+  complianceImpact: route({
+    method: 'POST',
+    path: '/v1/compliance/impact',
+    summary: 'What a rules document would flag and do on the live fleet, without applying it',
+    auth: 'admin',
+    role: 'viewer',
+    body: ImpactRequest,
+    status: 200,
+    response: ComplianceImpact,
+    readOnly: true,
+  }),
+  startComplianceScan: route({
+    method: 'POST',
+    path: '/v1/compliance/scans',
+    summary: 'Evaluate the rules over the fleet (or a selector) now, and keep the results',
+    auth: 'admin',
+    role: 'operator',
+    body: StartScanRequest,
+    status: 201,
+    response: ComplianceScan,
+  }),
+  listComplianceScans: route({
+    method: 'GET',
+    path: '/v1/compliance/scans',
+    summary: 'Scans, newest first',
+    auth: 'admin',
+    role: 'viewer',
+    query: ScanListQuery,
+    status: 200,
+    response: ComplianceScanPage,
+  }),
+  getComplianceScan: route({
+    method: 'GET',
+    path: '/v1/compliance/scans/:id',
+    summary: 'One scan, or the latest (`latest`)',
+    auth: 'admin',
+    role: 'viewer',
+    params: ScanIdParams,
+    status: 200,
+    response: ComplianceScan,
+  }),
+  listComplianceResults: route({
+    method: 'GET',
+    path: '/v1/compliance/scans/:id/results',
+    summary: 'The violations a scan found, worst first, with evidence and the next escalation step',
+    auth: 'admin',
+    role: 'viewer',
+    params: ScanIdParams,
+    query: ComplianceResultsQuery,
+    status: 200,
+    response: ComplianceResultPage,
+  }),
+  complianceHistory: route({
+    method: 'GET',
+    path: '/v1/compliance/history',
+    summary: 'Compliance rate over time, one point per whole-fleet scan',
+    auth: 'admin',
+    role: 'viewer',
+    query: ComplianceHistoryQuery,
+    status: 200,
+    response: ComplianceHistory,
+  }),
+  listComplianceEvents: route({
+    method: 'GET',
+    path: '/v1/compliance/events',
+    summary: 'device.noncompliant and device.compliant events, oldest first',
+    auth: 'admin',
+    role: 'viewer',
+    query: ComplianceEventQuery,
+    status: 200,
+    response: ComplianceEventPage,
+  }),
+  remediateCompliance: route({
+    method: 'POST',
+    path: '/v1/compliance/remediate',
+    summary: "Turn the latest scan's violations past their grace period into jobs (dryRun: plan only)",
+    auth: 'admin',
+    role: 'operator',
+    body: RemediateRequest,
+    status: 200,
+    response: RemediationResult,
   }),
 } as const;
 
