@@ -14,6 +14,7 @@ import { registerRoutes } from './http/route';
 import { activityRoutes } from './routes/admin/activity';
 import { auditEventRoutes } from './routes/admin/audit-events';
 import { commandRoutes } from './routes/admin/commands';
+import { complianceRoutes } from './routes/admin/compliance';
 import { deviceRoutes } from './routes/admin/devices';
 import { enrollmentTokenRoutes } from './routes/admin/enrollment-tokens';
 import { jobRoutes } from './routes/admin/jobs';
@@ -129,6 +130,7 @@ export async function buildApp({
     ...activityRoutes(services),
     ...userRoutes(services),
     ...auditEventRoutes(services),
+    ...complianceRoutes(services),
     ...deviceApiRoutes(services, shutdown.signal),
     ...deviceEventRoutes(services),
   ]);

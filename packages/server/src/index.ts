@@ -1,6 +1,9 @@
 export type { AppOptions } from './app';
 export { buildApp } from './app';
 export { bootstrap } from './bootstrap';
+export type { ViolationRow } from './repositories/compliance/evaluate';
+export type { InventoryViolation } from './repositories/compliance/offline';
+export { evaluateInventory } from './repositories/compliance/offline';
 export type { RunningServer, ServerOptions } from './server';
 export { DEFAULT_PORT, databaseDir, startServer } from './server';
 export type { Services } from './services';

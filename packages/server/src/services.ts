@@ -2,6 +2,7 @@ import { CommandNotifier } from './notifier';
 import { createActivityRepository } from './repositories/activity';
 import { createApiTokensRepository } from './repositories/api-tokens';
 import { createCommandsRepository } from './repositories/commands';
+import { createComplianceService } from './repositories/compliance';
 import { createDevicesRepository } from './repositories/devices';
 import { createEnrollmentTokensRepository } from './repositories/enrollment-tokens';
 import { createEventsRepository } from './repositories/events';
@@ -30,10 +31,11 @@ export function createServices(
     );
     return rows.map((row) => row.device_id);
   });
+  const jobs = createJobsRepository(db, (q, orgId) => orgs.settings(orgId, q));
   return {
     db,
     orgs,
-    jobs: createJobsRepository(db, (q, orgId) => orgs.settings(orgId, q)),
+    jobs,
     apiTokens: createApiTokensRepository(db),
     enrollmentTokens: createEnrollmentTokensRepository(db),
     devices: createDevicesRepository(db),
@@ -42,6 +44,7 @@ export function createServices(
     commands: createCommandsRepository(db),
     policies: createPoliciesRepository(db, devicePolicies),
     rollouts: createRolloutsRepository(db, devicePolicies, (deviceIds) => notifier.notifyMany(deviceIds)),
+    compliance: createComplianceService(db, { jobs, devicePolicies }),
     idempotencyKeys: createIdempotencyKeysRepository(db),
     activity: createActivityRepository(db, orgs),
     notifier,

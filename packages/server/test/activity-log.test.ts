@@ -43,6 +43,9 @@ describe('activity actions', () => {
       disableUser: 'users.disable',
       enableUser: 'users.enable',
       offboardUser: 'users.offboard',
+      applyComplianceRules: 'compliance.applyRules',
+      startComplianceScan: 'compliance.scan',
+      remediateCompliance: 'compliance.remediate',
     });
     expect(new Set(Object.values(actions)).size).toBe(mutating.length);
   });

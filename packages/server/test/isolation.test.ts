@@ -13,7 +13,7 @@ describeStores('tenant isolation', (server) => {
   let a: TestOrg;
   let b: TestOrg;
   const ids = {} as Record<
-    'token' | 'enrollmentToken' | 'device' | 'command' | 'job' | 'rollout' | 'user',
+    'token' | 'enrollmentToken' | 'device' | 'command' | 'job' | 'rollout' | 'user' | 'scan',
     string
   >;
   let credentialA: string;
@@ -70,6 +70,10 @@ describeStores('tenant isolation', (server) => {
       })
     ).json();
     ids.user = user.id;
+    const scan = await (
+      await server.api(a.tokens.operator, '/v1/compliance/scans', { method: 'POST', body: {} })
+    ).json();
+    ids.scan = scan.id;
   });
 
   const idFor = (path: string) => {
@@ -80,6 +84,7 @@ describeStores('tenant isolation', (server) => {
     if (path.startsWith('/v1/jobs/')) return ids.job;
     if (path.startsWith('/v1/rollouts/')) return ids.rollout;
     if (path.startsWith('/v1/users/')) return ids.user;
+    if (path.startsWith('/v1/compliance/scans/')) return ids.scan;
     throw new Error(`no id for ${path}`);
   };
 

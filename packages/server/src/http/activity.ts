@@ -22,6 +22,9 @@ export const isAudited = (spec: RouteSpec) =>
 const ACTION_EXCEPTIONS: Partial<Record<AdminRouteName, string>> = {
   sendDeviceCommand: 'devices.sendCommand',
   runRetention: 'retention.run',
+  applyComplianceRules: 'compliance.applyRules',
+  startComplianceScan: 'compliance.scan',
+  remediateCompliance: 'compliance.remediate',
 };
 
 // By method and path: a route may be registered with a refined copy of its spec.

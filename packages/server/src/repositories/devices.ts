@@ -257,14 +257,20 @@ export function createDevicesRepository(db: Db) {
     async apps(orgId: string, id: string, limit: number, cursor?: string): Promise<PageOf<InstalledApp>> {
       await getRow(orgId, id);
       const rows = await db.query<InstalledApp & { package_id: string }>(
-        `SELECT package_id, package_id AS "packageId", name, version, installer FROM device_apps
+        `SELECT package_id, package_id AS "packageId", name, version, installer, certificate FROM device_apps
          WHERE device_id = $1 AND ($2::text IS NULL OR package_id > $2) ORDER BY package_id LIMIT $3`,
         [id, decodeCursor(cursor, /^.{1,255}$/) ?? null, limit + 1],
       );
       return toPage(
         rows,
         limit,
-        ({ packageId, name, version, installer }) => ({ packageId, name, version, installer }),
+        ({ packageId, name, version, installer, certificate }) => ({
+          packageId,
+          name,
+          version,
+          installer,
+          certificate,
+        }),
         (row) => row.package_id,
       );
     },
@@ -302,8 +308,8 @@ export function createDevicesRepository(db: Db) {
     },
 
     /**
-     * Records a check-in: whatever parts the device sent (the policy it runs among them), and that
-     * it was seen now. Returns the device's group, which decides its policy.
+     * Records a check-in: whatever parts the device sent (the policy it runs among them, its own
+     * scan of its apps), and that it was seen now. Returns the device's group, which decides its policy.
      */
     async checkIn(deviceId: string, report: z.output<typeof CheckInRequest>): Promise<{ group: string }> {
       return db.transaction(async (tx) => {
@@ -312,7 +318,8 @@ export function createDevicesRepository(db: Db) {
           `UPDATE devices SET
              facts = coalesce($2, facts), consent = coalesce($3, consent), state = coalesce($4, state),
              app_count = coalesce($5, app_count), applied_policy_hash = coalesce($6, applied_policy_hash),
-             policy_failures = coalesce($7, policy_failures), last_seen_at = now()
+             policy_failures = coalesce($7, policy_failures), app_scan = coalesce($8, app_scan),
+             last_seen_at = now()
            WHERE id = $1 RETURNING group_name`,
           [
             deviceId,
@@ -322,6 +329,7 @@ export function createDevicesRepository(db: Db) {
             report.apps?.length ?? null,
             report.policy?.hash ?? null,
             report.policy ? JSON.stringify(report.policy.failures) : null,
+            report.appScan ?? null,
           ],
         );
         if (report.apps) await replaceApps(tx, deviceId, report.apps);
@@ -385,14 +393,15 @@ async function replaceApps(tx: Queryable, deviceId: string, apps: InstalledApp[]
   if (apps.length === 0) return;
   const unique = [...new Map(apps.map((app) => [app.packageId, app])).values()];
   await tx.query(
-    `INSERT INTO device_apps (device_id, package_id, name, version, installer)
-     SELECT $1, * FROM unnest($2::text[], $3::text[], $4::text[], $5::text[])`,
+    `INSERT INTO device_apps (device_id, package_id, name, version, installer, certificate)
+     SELECT $1, * FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[])`,
     [
       deviceId,
       unique.map((a) => a.packageId),
       unique.map((a) => a.name),
       unique.map((a) => a.version),
       unique.map((a) => a.installer),
+      unique.map((a) => a.certificate),
     ],
   );
 }

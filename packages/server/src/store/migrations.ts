@@ -389,6 +389,98 @@ export const migrations: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 7,
+    name: 'compliance: rule sets, scans with their results, current violations, events, remediations',
+    sql: /* sql */ `
+      ALTER TABLE device_apps ADD COLUMN certificate text;
+      CREATE INDEX device_apps_certificate ON device_apps (certificate) WHERE certificate IS NOT NULL;
+      -- The device's own scan of its apps (DeviceAppScan), as last reported at check-in.
+      ALTER TABLE devices ADD COLUMN app_scan jsonb;
+
+      -- A version as numbers, to compare: '17.4.1-beta2' -> {17,4,1,2}.
+      CREATE FUNCTION fleetops_version_key(version text) RETURNS numeric[]
+        LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+        AS $$ SELECT coalesce(array_agg(m[1]::numeric ORDER BY n), '{}')
+              FROM regexp_matches(version, '[0-9]{1,30}', 'g') WITH ORDINALITY AS t(m, n) $$;
+
+      -- One rule set per org, replaced as a whole by an apply.
+      CREATE TABLE compliance_rule_sets (
+        org_id uuid PRIMARY KEY REFERENCES orgs (id),
+        revision integer NOT NULL,
+        rules jsonb NOT NULL,
+        updated_at timestamptz NOT NULL
+      );
+
+      CREATE TABLE compliance_scans (
+        id uuid PRIMARY KEY,
+        org_id uuid NOT NULL REFERENCES orgs (id),
+        started_at timestamptz NOT NULL,
+        finished_at timestamptz NOT NULL,
+        selector text,
+        rules_revision integer NOT NULL,
+        device_count integer NOT NULL,
+        noncompliant_count integer NOT NULL,
+        violation_count integer NOT NULL,
+        devices_by_severity jsonb NOT NULL,
+        by_rule jsonb NOT NULL,
+        by_group jsonb NOT NULL
+      );
+      CREATE INDEX compliance_scans_org ON compliance_scans (org_id, started_at DESC);
+
+      -- What one scan found: one row per device and broken rule.
+      CREATE TABLE compliance_results (
+        scan_id uuid NOT NULL REFERENCES compliance_scans (id) ON DELETE CASCADE,
+        device_id uuid NOT NULL REFERENCES devices (id),
+        rule text NOT NULL,
+        severity text NOT NULL,
+        severity_rank smallint NOT NULL,
+        evidence jsonb NOT NULL,
+        since timestamptz NOT NULL,
+        PRIMARY KEY (scan_id, device_id, rule)
+      );
+      CREATE INDEX compliance_results_order ON compliance_results (scan_id, severity_rank DESC, device_id, rule);
+
+      -- The violations standing now, from the last scan or check-in that evaluated the device.
+      CREATE TABLE compliance_violations (
+        org_id uuid NOT NULL REFERENCES orgs (id),
+        device_id uuid NOT NULL REFERENCES devices (id),
+        rule text NOT NULL,
+        severity text NOT NULL,
+        evidence jsonb NOT NULL,
+        since timestamptz NOT NULL,
+        PRIMARY KEY (device_id, rule)
+      );
+      CREATE INDEX compliance_violations_org ON compliance_violations (org_id, rule, since);
+
+      CREATE TABLE compliance_events (
+        id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        org_id uuid NOT NULL REFERENCES orgs (id),
+        type text NOT NULL CHECK (type IN ('device.noncompliant', 'device.compliant')),
+        at timestamptz NOT NULL,
+        device_id uuid NOT NULL REFERENCES devices (id),
+        rule text NOT NULL,
+        severity text NOT NULL,
+        source text NOT NULL CHECK (source IN ('scan', 'check-in')),
+        evidence jsonb NOT NULL
+      );
+      CREATE INDEX compliance_events_org ON compliance_events (org_id, id);
+
+      -- A remediation step taken for one violation (device, rule, since): never taken twice. A
+      -- remove-app step is taken per app (package_id); the other steps have package_id ''.
+      CREATE TABLE compliance_remediations (
+        org_id uuid NOT NULL REFERENCES orgs (id),
+        device_id uuid NOT NULL REFERENCES devices (id),
+        rule text NOT NULL,
+        action text NOT NULL,
+        package_id text NOT NULL DEFAULT '',
+        since timestamptz NOT NULL,
+        job_id uuid NOT NULL REFERENCES jobs (id),
+        created_at timestamptz NOT NULL DEFAULT now(),
+        PRIMARY KEY (device_id, rule, action, since, package_id)
+      );
+    `,
+  },
 ];
 
 /** Brings the schema up to date, one transaction per migration; safe with several replicas starting at once. */

@@ -30,6 +30,15 @@ export interface SafetySettings {
   destructiveBudgetPerHour: number | null;
 }
 
+/** How a job is created beyond what its request says. */
+export interface CreateOptions {
+  /**
+   * The eligible devices of the whole destructive operation the job is one part of (several jobs
+   * made at once), held against the approval threshold when more than the job's own.
+   */
+  approvalCount?: number;
+}
+
 /** A device offline this long gets a note in a preview: it runs the command when it comes back. */
 const OFFLINE_NOTE_AFTER_MS = 24 * 3600 * 1000;
 
@@ -235,6 +244,7 @@ export async function createJob(
   settings: SafetySettings,
   request: CreateRequest,
   idempotencyKey: string | undefined,
+  options: CreateOptions = {},
 ): Promise<string> {
   const destructive = isDestructive(request.type);
   // Destructive jobs of one org are created one at a time, so budgets and pending checks hold.
@@ -251,7 +261,11 @@ export async function createJob(
     ))!;
     checkGuards(request, counted.targets);
     await checkBudget(tx, orgId, settings.destructiveBudgetPerHour, counted.eligible);
-    requiresApproval = needsApproval(request.type, settings, counted.eligible);
+    requiresApproval = needsApproval(
+      request.type,
+      settings,
+      Math.max(counted.eligible, options.approvalCount ?? 0),
+    );
   }
 
   const jobId = uuidv7();

@@ -14,10 +14,10 @@ import { ApiError, notFound } from '../../errors';
 import { decodeCursor, toPage } from '../../store/cursor';
 import { type Db, one, type Queryable } from '../../store/db';
 import { OPEN_STATUSES } from './eligibility';
-import { createJob, type JobActor, previewJob, type SafetySettings } from './fan-out';
+import { type CreateOptions, createJob, type JobActor, previewJob, type SafetySettings } from './fan-out';
 import { currentStatus, type JobRow, type ResultRow, tallyJobs, toJob, toResult } from './rows';
 
-export type { JobActor, SafetySettings } from './fan-out';
+export type { CreateOptions, JobActor, SafetySettings } from './fan-out';
 
 /** The stored statuses of jobs that may be in each status now: stored ones lag behind time. */
 const MAY_NOW_BE: Record<JobStatus, JobStatus[]> = {
@@ -80,6 +80,7 @@ export function createJobsRepository(
       actor: JobActor,
       request: z.output<typeof CreateJobRequest>,
       idempotencyKey?: string,
+      options?: CreateOptions,
     ): Promise<Job> {
       if (idempotencyKey) {
         const existing = await one<JobRow>(
@@ -90,7 +91,15 @@ export function createJobsRepository(
         if (existing) return (await present(db, [existing]))[0]!;
       }
       return db.transaction(async (tx) => {
-        const id = await createJob(tx, orgId, actor, await settingsOf(tx, orgId), request, idempotencyKey);
+        const id = await createJob(
+          tx,
+          orgId,
+          actor,
+          await settingsOf(tx, orgId),
+          request,
+          idempotencyKey,
+          options,
+        );
         return get(tx, orgId, id);
       });
     },

@@ -61,7 +61,7 @@ export async function exportUserData(q: Queryable, orgId: string, userId: string
   const appsOf = (deviceId: string): Batched<InstalledApp> => ({
     fetch: (after) =>
       q.query(
-        `SELECT package_id AS "packageId", name, version, installer FROM device_apps
+        `SELECT package_id AS "packageId", name, version, installer, certificate FROM device_apps
          WHERE device_id = $1 AND ($2::text IS NULL OR package_id > $2) ORDER BY package_id LIMIT $3`,
         [deviceId, after, USER_EXPORT_BATCH_SIZE],
       ),

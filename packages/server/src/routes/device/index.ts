@@ -55,12 +55,16 @@ export const deviceApiRoutes = (svc: Services, shutdown: AbortSignal) => {
       };
     }),
 
-    defineRoute(routes.checkIn, async ({ device, body }) => {
+    defineRoute(routes.checkIn, async ({ device, body, request }) => {
       const { group } = await svc.devices.checkIn(device.id, body);
+      const appRules = await svc.compliance.checkIn(device, body.appScan, (err) =>
+        request.log.error({ err, deviceId: device.id }, 'compliance evaluation at check-in failed'),
+      );
       return {
         commands: await deliver(device),
         checkInIntervalSeconds: svc.checkInIntervalSeconds,
         policy: await svc.policies.forCheckIn(device.orgId, device.id, group),
+        ...(appRules && { appRules }),
       };
     }),
 
