@@ -14,6 +14,7 @@ import { createKeepAliveFetch } from './internal/default-fetch';
 import { VERSION } from './internal/version';
 import { Audit } from './resources/audit';
 import { Commands } from './resources/commands';
+import { Compliance } from './resources/compliance';
 import { Devices } from './resources/devices';
 import { EnrollmentTokens } from './resources/enrollment-tokens';
 import { Jobs } from './resources/jobs';
@@ -93,6 +94,8 @@ export class FleetClient {
   readonly users: Users = new Users(this);
   /** Device audit events and their export, the admin activity log, retention. */
   readonly audit: Audit = new Audit(this);
+  /** Compliance rules, scans of the fleet, their results and history, remediation as jobs. */
+  readonly compliance: Compliance = new Compliance(this);
 
   /** The server's address, without a trailing slash. */
   readonly baseUrl: string;
