@@ -2,7 +2,7 @@ import type { FleetClient } from '@fleetops/sdk';
 import type { ProfileStore } from './config';
 import type { ClientContext } from './context';
 import type { IO } from './io';
-import type { CommandResult, OutputFormat } from './output/view';
+import type { CommandResult, OutputFormat, ReportFormat } from './output/view';
 
 /** Flags every command accepts. */
 export interface GlobalOptions {
@@ -76,6 +76,11 @@ export interface CommandSpec {
   summary: string;
   args?: ArgSpec[];
   options?: OptionSpec[];
+  /**
+   * Reports `-o` also takes for this command; its handler writes them and returns no result,
+   * so `output` in its options may be one of them.
+   */
+  reportFormats?: readonly ReportFormat[];
   /** Extra help text: examples, notes. */
   help?: string;
   /** Loads the handler on demand, so `--help` and `--version` stay fast. */

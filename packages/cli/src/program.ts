@@ -1,11 +1,11 @@
-import { Command, CommanderError, Option } from 'commander';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { version } from '../package.json';
 import type { CommandSpec, GlobalOptions } from './command';
 import { commands, groups } from './commands/index';
 import { contextPairs } from './context';
 import { ExitCode, exitCodeHelp } from './errors';
 import type { Streams } from './io';
-import { OUTPUT_FORMATS } from './output/view';
+import { OUTPUT_FORMATS, REPORT_FORMATS } from './output/view';
 
 /** Runs one command once commander has parsed its arguments; returns the exit code. */
 export type Runner = (spec: CommandSpec, opts: GlobalOptions) => Promise<number>;
@@ -14,7 +14,10 @@ const globalOptions = [
   new Option('--profile <name>', 'use this saved profile').env('FLEETOPS_PROFILE'),
   new Option('--server <url>', 'server URL').env('FLEETOPS_SERVER'),
   new Option('--token <token>', 'API token').env('FLEETOPS_TOKEN'),
-  new Option('-o, --output <format>', 'output format').choices(OUTPUT_FORMATS).default('table'),
+  new Option('-o, --output <format>', 'output format')
+    .choices(OUTPUT_FORMATS)
+    .argParser(outputFormat)
+    .default('table'),
   new Option('--no-color', 'no colour (also NO_COLOR)'),
   new Option('-q, --quiet', 'no progress or hints on stderr'),
   new Option('--verbose', 'show stack traces of errors'),
@@ -23,6 +26,14 @@ const globalOptions = [
     'where a change comes from, kept in the activity log, e.g. ticket=CHG-7 (repeatable)',
   ).argParser(contextPairs),
 ];
+
+/** The choices of `-o`: reports too, which each command that offers one checks it takes (see `addCommand`). */
+function outputFormat(value: string): string {
+  if (![...OUTPUT_FORMATS, ...REPORT_FORMATS].includes(value as never)) {
+    throw new InvalidArgumentError(`Allowed choices are ${OUTPUT_FORMATS.join(', ')}.`);
+  }
+  return value;
+}
 
 /** Builds the commander tree from the command list; each command's action calls `run`. */
 export function buildProgram(specs: CommandSpec[], run: Runner, streams: Streams = process): Command {
@@ -72,6 +83,13 @@ function addCommand(program: Command, spec: CommandSpec, run: Runner) {
     const positional = Object.fromEntries((spec.args ?? []).map((a, i) => [a.name, params[i]]));
     const serverFromEnv = self.getOptionValueSourceWithGlobals('server') === 'env';
     const opts = { ...self.optsWithGlobals<GlobalOptions>(), serverFromEnv, ...positional };
+    const report = REPORT_FORMATS.find((format) => format === (opts.output as string));
+    if (report && !spec.reportFormats?.includes(report)) {
+      self.error(
+        `error: option '-o, --output <format>' argument '${report}' is invalid. Allowed choices are ${OUTPUT_FORMATS.join(', ')}.`,
+        { exitCode: ExitCode.usage, code: 'commander.invalidArgument' },
+      );
+    }
     await run(spec, opts);
   });
 }

@@ -3,6 +3,8 @@ import { defineCommand, type OptionSpec } from '../command';
 import { commaList, duration, httpUrl, integer, port, positiveInt } from '../options';
 import { auditCommands } from './audit/specs';
 import { bulkCommands } from './bulk/verbs';
+import { complianceScanCommand } from './compliance/scan-spec';
+import { complianceCommands } from './compliance/specs';
 import { percent } from './policy/options';
 import { numberOrOff } from './settings/options';
 import { userCommands } from './users/specs';
@@ -22,6 +24,8 @@ export const groups: Record<string, string> = {
   audit: 'Device audit events (query, export) and the tamper-evident admin activity log',
   policy: 'Policies as code: validate, plan, apply',
   'policy rollout': 'Release a staged policy version to its devices in waves',
+  compliance: 'Compliance rules over installed apps and device state: scans, impact, remediation, history',
+  'compliance rules': "The org's compliance rules: get, apply, import a blocklist of apps",
 };
 
 const MODES = ['COPE', 'COBO', 'BYOD'] as const;
@@ -564,4 +568,6 @@ export const commands = [
   }),
   ...userCommands,
   ...auditCommands,
+  complianceScanCommand,
+  ...complianceCommands,
 ];

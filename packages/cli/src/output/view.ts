@@ -19,6 +19,10 @@ export interface Column<T> {
 export const OUTPUT_FORMATS = ['table', 'json', 'ndjson', 'csv', 'yaml'] as const;
 export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
 
+/** Reports some commands write whole themselves (`compliance scan -o junit`): `-o` takes them only there. */
+export const REPORT_FORMATS = ['junit', 'html'] as const;
+export type ReportFormat = (typeof REPORT_FORMATS)[number];
+
 /** Data a handler hands back, and how to show it; json, ndjson and yaml print the items as they are. */
 export type CommandResult<T = unknown> = ListResult<T> | RecordResult<T> | NoResult;
 
