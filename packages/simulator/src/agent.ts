@@ -4,12 +4,14 @@ import {
   type CommandResultRequest,
   type ConsentGrants,
   type ConsentPermission,
+  type DeviceAppRules,
   type DeviceEventInput,
   type DeviceState,
   type InstalledApp,
   MAX_EVENTS_PER_BATCH,
   type UploadEventsReport,
 } from '@fleetops/protocol';
+import { type AppScanner, type ScanTrigger, SharedAppScanners } from './app-scan';
 import { type Clock, SimulatedTime } from './audit/clock';
 import { AuditCollector } from './audit/collector';
 import { type CommandTrust, refusalOf } from './command-guard';
@@ -101,6 +103,8 @@ export interface DeviceAgentOptions {
   /** Whether the user withdraws and grants permissions again by themselves over time (default true). */
   consentChanges?: boolean;
   uploadSlot?: UploadSlot;
+  /** Where the device gets the blocklist the server sent compiled; pass the same to every agent of a fleet. */
+  appScanners?: SharedAppScanners;
 }
 
 const DEFAULT_POLL_WAIT_SECONDS = 25;
@@ -116,7 +120,8 @@ const messageOf = (error: unknown) => (error instanceof Error ? error.message : 
 
 /**
  * One simulated device: enrolls, checks in on the server's interval, long-polls for commands and
- * executes each command id at most once, and uploads the audit events it collects. Transient
+ * executes each command id at most once, scans its apps against the blocklist the server sends,
+ * and uploads the audit events it collects. Transient
  * failures (network, 5xx) are retried with capped exponential backoff; a retired device (410),
  * refused credential (401) or disabled user (403 `device_disabled`) stops it for good.
  */
@@ -128,6 +133,13 @@ export class DeviceAgent {
   private readonly removedApps: Set<string>;
   private readonly addedApps: Map<string, InstalledApp>;
   private appliedPolicy: AppliedPolicy | null;
+  /**
+   * The blocklist the server sent. Not kept in the state file, which it would swell by its size
+   * for each device: the first check-in after a start brings it again.
+   */
+  private appScanner: AppScanner | null = null;
+  /** Why the next scan runs: `login` until a check-in carried a scan since the device (re)started. */
+  private scanTrigger: ScanTrigger = 'login';
   private gone: Departure | null;
   private reachable = false;
   /** Set while the device reboots; both loops wait for it. */
@@ -147,6 +159,7 @@ export class DeviceAgent {
   private reportedConsentVersion = -1;
   private readonly audit: AuditCollector;
   private readonly uploadSlot: UploadSlot;
+  private readonly appScanners: SharedAppScanners;
   private loops: Promise<unknown> = Promise.resolve();
 
   constructor(options: DeviceAgentOptions) {
@@ -181,6 +194,7 @@ export class DeviceAgent {
     this.gone = memory?.gone ?? null;
     if (this.gone) this.status = this.gone;
     this.uploadSlot = options.uploadSlot ?? runNow;
+    this.appScanners = options.appScanners ?? new SharedAppScanners();
     this.audit = new AuditCollector({
       device: this.device,
       view: { apps: () => this.apps, restrictions: () => this.state.restrictions },
@@ -338,6 +352,9 @@ export class DeviceAgent {
     // A new enrollment starts from the device's own settings: its policy comes again.
     this.appliedPolicy = null;
     this.audit.setPolicy(undefined);
+    // Likewise the blocklist: the first check-in brings the new org's.
+    this.appScanner = null;
+    this.scanTrigger = 'login';
     this.checkInIntervalMs = answer.checkInIntervalSeconds * 1000;
     this.inventoryReported = false;
     this.emit({ type: 'enrolled', index: this.index, deviceId: answer.deviceId, serial: this.serial });
@@ -346,11 +363,15 @@ export class DeviceAgent {
   /**
    * Sends the state and the policy it runs, plus facts, apps and consent the first time after
    * (re)starting or booting, the apps whenever a command or a policy changed them and the consent
-   * whenever the user changed it. A policy other than the one it runs is applied, and reported at
-   * once in another check-in.
+   * whenever the user changed it. Once the server sent a blocklist, each check-in carries a scan
+   * of the installed apps against it, as the client does when its user logs in. A policy other
+   * than the one it runs is applied, and a new blocklist scanned against, and either is reported
+   * at once in another check-in.
    */
   private async checkIn(): Promise<void> {
     const body: CheckInRequest = { state: this.state };
+    const appScan = this.appScanner?.scan(this.apps, this.scanTrigger, new Date());
+    if (appScan) body.appScan = appScan;
     if (this.appliedPolicy) {
       body.policy = { hash: this.appliedPolicy.hash, failures: this.appliedPolicy.failures };
     }
@@ -364,16 +385,25 @@ export class DeviceAgent {
       this.transport.checkIn(this.credential, body, this.controller.signal),
     );
     this.inventoryReported = true;
+    if (appScan) this.scanTrigger = 'check-in';
     if (body.consent) this.reportedConsentVersion = Math.max(this.reportedConsentVersion, consent.version);
     if (body.apps === this.apps) this.appsChanged = false;
     this.counters.checkIns++;
     this.checkInIntervalMs = answer.checkInIntervalSeconds * 1000;
     await this.handleCommands(answer.commands);
-    // No policy for the device leaves it running the one it has: nothing tells it what to undo.
-    if (!answer.policy || answer.policy.hash === this.appliedPolicy?.hash) return;
     if (this.controller.signal.aborted) return;
-    this.applyPolicy(answer.policy);
-    await this.checkIn();
+    const newRules = this.adoptAppRules(answer.appRules);
+    // No policy for the device leaves it running the one it has: nothing tells it what to undo.
+    const newPolicy = answer.policy && answer.policy.hash !== this.appliedPolicy?.hash ? answer.policy : null;
+    if (newPolicy) this.applyPolicy(newPolicy);
+    if (newRules || newPolicy) await this.checkIn();
+  }
+
+  /** Keeps a blocklist other than the one the device holds; true when it did. */
+  private adoptAppRules(rules: DeviceAppRules | undefined): boolean {
+    if (!rules || rules.hash === this.appScanner?.hash) return false;
+    this.appScanner = this.appScanners.scannerFor(rules);
+    return true;
   }
 
   private applyPolicy(policy: DevicePolicy): void {
@@ -611,6 +641,7 @@ export class DeviceAgent {
     this.booting = null;
     if (this.controller.signal.aborted) return;
     this.inventoryReported = false;
+    this.scanTrigger = 'login';
     await this.checkIn();
     this.emit({ type: 'rebooted', index: this.index, deviceId: this.enrolledDeviceId });
   }
@@ -644,6 +675,7 @@ export class DeviceAgent {
       if (before.get(app.packageId) === app) continue;
       this.removedApps.delete(app.packageId);
       this.addedApps.set(app.packageId, app);
+      if (this.scanTrigger !== 'login') this.scanTrigger = 'install';
     }
     this.apps = apps;
     this.appsChanged = true;

@@ -5,6 +5,7 @@ import {
   type DeviceState,
   type InstalledApp,
   type NetworkType,
+  type Os,
 } from '@fleetops/protocol';
 import { appPoolFor, type CatalogApp } from './catalog/apps';
 import { flaggedAppKinds } from './catalog/flagged-apps';
@@ -56,6 +57,14 @@ const cities: readonly (readonly [number, number])[] = [
 export const MIN_APPS = 30;
 export const MAX_APPS = 150;
 
+/** Devices whose agent lacks the rights to read the screen lock, encryption and root state. */
+const SECURITY_UNREPORTED_SHARE = 0.01;
+const NO_PASSCODE_SHARE = 0.04;
+/** Android phones without storage encryption: modified or very old builds, since Android 10 requires it. */
+const UNENCRYPTED_ANDROID_SHARE = 0.015;
+const ROOTED_ANDROID_SHARE = 0.01;
+const JAILBROKEN_IOS_SHARE = 0.003;
+
 const networkTypes: Weighted<NetworkType>[] = [
   { value: 'wifi', weight: 65 },
   { value: 'cellular', weight: 32 },
@@ -71,7 +80,7 @@ export function generateDevice(seed: number, index: number): GeneratedDevice {
   const model = random.pickWeighted(deviceModels);
   const imei = generateImei(random, model.model);
   const networkType = random.pickWeighted(networkTypes);
-  const facts: DeviceFacts = {
+  const inventory: Omit<DeviceFacts, keyof SecurityState> = {
     model: model.model,
     brand: model.brand,
     os: model.os,
@@ -87,6 +96,9 @@ export function generateDevice(seed: number, index: number): GeneratedDevice {
   };
   const apps = generateApps(random, model);
   const consent = generateConsent(random);
+  const location = generateLocation(random);
+  // Drawn last, so that everything drawn before stays as earlier versions generated it.
+  const facts: DeviceFacts = { ...inventory, ...generateSecurityState(random, model.os) };
   return {
     index,
     facts,
@@ -94,8 +106,26 @@ export function generateDevice(seed: number, index: number): GeneratedDevice {
     consent,
     state: { locked: false, restrictions: { ...DEFAULT_RESTRICTIONS } },
     capabilities: { nfc: model.nfc },
-    location: generateLocation(random),
+    location,
     store: appPoolFor(model),
+  };
+}
+
+type SecurityState = Pick<DeviceFacts, 'passcodeSet' | 'storageEncrypted' | 'rooted'>;
+
+/**
+ * Most phones have a screen lock and encrypted storage, a few have neither, very few are rooted
+ * or jailbroken. iOS protects data with a key derived from the passcode: without one, its storage
+ * counts as not encrypted.
+ */
+function generateSecurityState(random: Random, os: Os): SecurityState {
+  if (random.chance(SECURITY_UNREPORTED_SHARE))
+    return { passcodeSet: null, storageEncrypted: null, rooted: null };
+  const passcodeSet = !random.chance(NO_PASSCODE_SHARE);
+  return {
+    passcodeSet,
+    storageEncrypted: os === 'ios' ? passcodeSet : !random.chance(UNENCRYPTED_ANDROID_SHARE),
+    rooted: random.chance(os === 'ios' ? JAILBROKEN_IOS_SHARE : ROOTED_ANDROID_SHARE),
   };
 }
 

@@ -1,6 +1,7 @@
 import { type ConsentGrants, type ConsentPermission, MAX_POLL_WAIT_SECONDS } from '@fleetops/protocol';
 import pLimit from 'p-limit';
 import { type AgentStatus, DeviceAgent } from './agent';
+import { SharedAppScanners } from './app-scan';
 import { SimulatedTime } from './audit/clock';
 import { type FleetCounters, type FleetEvent, newFleetCounters, type StopReason } from './events';
 import { generateDevice } from './facts';
@@ -121,6 +122,7 @@ export async function startFleet(options: FleetOptions): Promise<RunningFleet> {
   const counters: FleetCounters = newFleetCounters();
   const clock = new SimulatedTime(options.auditSpeed);
   const uploads = pLimit(options.uploadConcurrency ?? DEFAULT_UPLOAD_CONCURRENCY);
+  const appScanners = new SharedAppScanners();
   const transport = new DeviceTransport(options.serverUrl, { connections: options.devices * 2 + 8 });
   let saver: StateSaver | undefined;
   let firstRefusal: string | undefined;
@@ -152,6 +154,7 @@ export async function startFleet(options: FleetOptions): Promise<RunningFleet> {
       clock,
       consentChanges: options.consentChanges,
       uploadSlot: (upload) => uploads(upload),
+      appScanners,
     });
   });
 

@@ -8,6 +8,7 @@ export {
   type DeviceMemory,
   type UploadSlot,
 } from './agent';
+export { type AppFinding, AppScanner, type ScanTrigger, SharedAppScanners } from './app-scan';
 export { type Clock, SimulatedTime } from './audit/clock';
 export { type CommandTrust, SIGNATURE_REFUSAL } from './command-guard';
 export type { CommandOutcome } from './commands';

@@ -9,8 +9,14 @@ const unlocked: DeviceState = { locked: false, restrictions: { ...DEFAULT_RESTRI
 const device = (overrides: Partial<DeviceSituation> = {}): DeviceSituation => ({
   state: unlocked,
   apps: [
-    { packageId: 'com.example.game', name: 'Game', version: '1.0', installer: 'com.android.vending' },
-    { packageId: 'com.example.mail', name: 'Mail', version: '2.3', installer: null },
+    {
+      packageId: 'com.example.game',
+      name: 'Game',
+      version: '1.0',
+      installer: 'com.android.vending',
+      certificate: null,
+    },
+    { packageId: 'com.example.mail', name: 'Mail', version: '2.3', installer: null, certificate: null },
   ],
   consent: { location: true, files: true, callLog: true, appUsage: true },
   capabilities: { nfc: true },

@@ -29,7 +29,13 @@ describe('fleet state file', () => {
         executed: [['c1', { status: 'succeeded', state: locked, result: { rangSeconds: 30 } }]],
         removedApps: ['com.example.game'],
         addedApps: [
-          { packageId: 'com.example.vpn', name: 'VPN', version: '2.1', installer: 'com.android.vending' },
+          {
+            packageId: 'com.example.vpn',
+            name: 'VPN',
+            version: '2.1',
+            installer: 'com.android.vending',
+            certificate: null,
+          },
         ],
         policy: {
           hash: 'a1b2c3',

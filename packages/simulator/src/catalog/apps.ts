@@ -1,4 +1,5 @@
 import type { InstalledApp } from '@fleetops/protocol';
+import { signingCertificateOf } from './certificates';
 import type { DeviceModel, Vendor } from './models';
 
 /** An app the simulator can install, with how popular it is (relative weight). */
@@ -281,9 +282,20 @@ const iosApps: AppRow[] = [
   ['com.apple.iMovie', 'iMovie', '3.5.2', 1.5],
 ];
 
+/**
+ * Android apps carry the digest of their signing certificate; iOS reports none for App Store apps,
+ * which Apple signs itself.
+ */
 function toCatalog(rows: AppRow[], installer: string): CatalogApp[] {
+  const signed = installer !== APP_STORE;
   return rows.map(([packageId, name, version, popularity]) => ({
-    app: { packageId, name, version, installer },
+    app: {
+      packageId,
+      name,
+      version,
+      installer,
+      certificate: signed ? signingCertificateOf(packageId) : null,
+    },
     popularity,
   }));
 }
