@@ -5,6 +5,7 @@
 import { auditExport } from './audit-export.ts';
 import { auditIngest } from './audit-ingest.ts';
 import { cliStartup } from './cli-startup.ts';
+import { complianceScan } from './compliance-scan.ts';
 import { jobFanOut } from './job-fan-out.ts';
 import type { BenchResult } from './lib/measure.ts';
 import { lock2000 } from './lock-2000.ts';
@@ -28,6 +29,10 @@ const benchmarks: Record<string, Benchmark> = {
   // 100,000 then 1,000,000 events (FLEETOPS_BENCH_AUDIT_ROWS=… for others), on PostgreSQL as above.
   'audit-export': auditExport,
   'audit-ingest-postgres': () => auditIngest('postgres'),
+  // 100,000 devices x 100 apps on PostgreSQL as above, 20,000 x 100 on PGlite
+  // (FLEETOPS_BENCH_COMPLIANCE_DEVICES=2000,40000 for other fleet sizes).
+  'compliance-scan-postgres': () => complianceScan('postgres'),
+  'compliance-scan-pglite': () => complianceScan('pglite'),
 };
 
 const wanted = process.argv.slice(2);
