@@ -470,7 +470,7 @@ describeStores('users', (server) => {
     expect(data.devices.map((d: Json) => d.id)).toEqual([phone.deviceId, tablet.deviceId]);
     expect(data.devices[0]).toEqual({
       ...(await json(`/v1/devices/${phone.deviceId}`)),
-      apps: apps.map((a) => ({ ...a, installer: null })),
+      apps: apps.map((a) => ({ ...a, installer: null, certificate: null })),
     });
     expect(data.devices[1].apps).toEqual([]);
 
