@@ -279,6 +279,23 @@ function allowedApps(matchers: readonly AppMatcher[], b: Branch): string {
 }
 
 /**
+ * The installed apps of every rule's required packages, read in one pass: a device's apps lie
+ * together in the table, so one scan for all of them reads each page once, not once per rule.
+ */
+const REQUIRED_INSTALLED = 'required_installed';
+
+function requiredInstalled(rules: readonly ComplianceRule[], p: Params): string | undefined {
+  const packages = new Set(
+    rules.flatMap((rule) =>
+      'requiredApps' in rule.check ? rule.check.requiredApps.map((app) => app.packageId) : [],
+    ),
+  );
+  if (packages.size === 0) return undefined;
+  return `${REQUIRED_INSTALLED} AS MATERIALIZED (SELECT a.device_id, a.package_id, a.version FROM scoped d
+    JOIN device_apps a ON a.device_id = d.id AND a.package_id = ANY(${p.add([...packages], 'text[]')}))`;
+}
+
+/**
  * A required app missing, or installed below its minimum, breaks the rule. Version keys are
  * computed once per distinct installed version, not per device.
  */
@@ -303,9 +320,9 @@ function requiredApps(apps: readonly RequiredApp[], b: Branch): string {
   const installed = `${b.prefix}_installed`;
   const below = `${b.prefix}_below`;
   b.ctes.push(
-    `${installed} AS (SELECT a.device_id, a.package_id, a.version FROM scoped d
-       JOIN device_apps a ON a.device_id = d.id AND a.package_id = ANY(${packages})
-       WHERE ${b.applies})`,
+    `${installed} AS (SELECT i.device_id, i.package_id, i.version FROM ${REQUIRED_INSTALLED} i
+       JOIN scoped d ON d.id = i.device_id
+       WHERE i.package_id = ANY(${packages}) AND ${b.applies})`,
     `${below} AS (SELECT r.idx, v.version
        FROM (SELECT package_id, version, fleetops_version_key(version) AS key FROM ${installed}
              GROUP BY package_id, version) v
@@ -435,6 +452,11 @@ export function compileRules(
     }
   }
   const ctes: string[] = [];
+  const shared = requiredInstalled(
+    evaluated.map(([, rule]) => rule),
+    p,
+  );
+  if (shared) ctes.push(shared);
   const branches = evaluated.map(([index, rule]) => {
     const name = p.add(rule.name, 'text');
     const severity = p.add(rule.severity, 'text');
