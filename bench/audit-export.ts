@@ -134,7 +134,7 @@ export async function* auditExport(): AsyncGenerator<BenchResult> {
       await db.exec('VACUUM (ANALYZE) device_events');
       const loadSeconds = (performance.now() - loadStart) / 1000;
 
-      const server = await startCliServer(url, dir);
+      const server = await startCliServer({ databaseUrl: url }, dir);
       const serverUsage = followProcess(server.pid);
       const serverIdleMB = residentMB(server.pid) ?? 0;
       const baselineFile = join(dir, 'copy.ndjson');

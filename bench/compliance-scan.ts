@@ -1,8 +1,6 @@
-import { once } from 'node:events';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { ApplyRulesResult, ComplianceScan } from '@fleetops/protocol';
 import {
   bootstrap,
@@ -15,7 +13,7 @@ import {
 } from '@fleetops/server';
 import { Agent, request } from 'undici';
 import type { z } from 'zod';
-import { type CliServer, spawnCli, startCliServer } from './lib/cli-server.ts';
+import { startCliServer } from './lib/cli-server.ts';
 import { seedComplianceFleet } from './lib/compliance-fleet.ts';
 import { baselineSql, benchRules, stalkerwareMatchers } from './lib/compliance-rules.ts';
 import { benchDatabaseUrl, openIsolatedPostgres } from './lib/isolated-postgres.ts';
@@ -49,39 +47,6 @@ const label = (devices: number) =>
     : devices % 1000 === 0
       ? `${devices / 1000}k`
       : `${devices}`;
-
-/** `fleetops server start` on the PGlite store kept in `dataDir`, in a process of its own. */
-async function startPgliteServer(dataDir: string, configDir: string): Promise<CliServer> {
-  const args = [
-    'server',
-    'start',
-    '--data-dir',
-    dataDir,
-    '--port',
-    '0',
-    '--host',
-    '127.0.0.1',
-    '-o',
-    'ndjson',
-    '-q',
-  ];
-  const env: NodeJS.ProcessEnv = { ...process.env, FLEETOPS_CONFIG_DIR: configDir, NO_COLOR: '1' };
-  delete env.FLEETOPS_PROFILE;
-  delete env.DATABASE_URL;
-  const child = spawnCli(args, { env, stdio: ['ignore', 'pipe', 'inherit'] });
-  const exited = once(child, 'exit');
-  const first = await createInterface({ input: child.stdout! })[Symbol.asyncIterator]().next();
-  if (first.done) throw new Error('fleetops server start exited before listening');
-  const { url } = JSON.parse(first.value) as { url: string };
-  return {
-    url,
-    pid: child.pid!,
-    async stop() {
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
-      await exited;
-    },
-  };
-}
 
 /** One admin API call, answered within no time limit, its answer checked against the protocol. */
 async function call<S extends z.ZodType>(
@@ -181,7 +146,7 @@ async function measure(store: Store, devices: number): Promise<BenchResult> {
     // PGlite is one process's: the server opens the seeded directory once this side let go of it.
     if (!isolated) await db.close();
 
-    const server = isolated ? await startCliServer(isolated.url, dir) : await startPgliteServer(dataDir, dir);
+    const server = await startCliServer(isolated ? { databaseUrl: isolated.url } : { dataDir }, dir);
     const admin = { url: server.url, token: adminToken };
     const serverUsage = followProcess(server.pid);
     const serverIdleMB = residentMB(server.pid) ?? 0;

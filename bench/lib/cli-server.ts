@@ -24,27 +24,20 @@ export interface CliServer {
   stop(): Promise<void>;
 }
 
+/** The store a server runs on: a PostgreSQL URL, or the PGlite data directory it keeps. */
+export type CliServerStore = { databaseUrl: string } | { dataDir: string };
+
 /**
- * Starts `fleetops server start --database-url … --port 0` on loopback, its profile kept in
+ * Starts `fleetops server start --port 0` on loopback on the given store, its profile kept in
  * `configDir`; resolves once it listens. The store must be migrated and bootstrapped already
  * (the server finds the org and its tokens there).
  */
-export async function startCliServer(databaseUrl: string, configDir: string): Promise<CliServer> {
-  const args = [
-    'server',
-    'start',
-    '--database-url',
-    databaseUrl,
-    '--port',
-    '0',
-    '--host',
-    '127.0.0.1',
-    '--data-dir',
-    join(configDir, 'data'),
-    '-o',
-    'ndjson',
-    '-q',
-  ];
+export async function startCliServer(store: CliServerStore, configDir: string): Promise<CliServer> {
+  const storeArgs =
+    'databaseUrl' in store
+      ? ['--database-url', store.databaseUrl, '--data-dir', join(configDir, 'data')]
+      : ['--data-dir', store.dataDir];
+  const args = ['server', 'start', ...storeArgs, '--port', '0', '--host', '127.0.0.1', '-o', 'ndjson', '-q'];
   const env: NodeJS.ProcessEnv = { ...process.env, FLEETOPS_CONFIG_DIR: configDir, NO_COLOR: '1' };
   delete env.FLEETOPS_PROFILE;
   delete env.DATABASE_URL;

@@ -50,18 +50,26 @@ export function explainRefusal(context: RefusalContext) {
         error,
       );
     }
-    if (error instanceof FleetConflictError) {
-      throw new CliError(`refused: ${serverText(error)}`, ExitCode.error, undefined, error);
-    }
-    if (error instanceof FleetRateLimitError) {
-      const wait =
-        error.retryAfterMs === undefined
-          ? undefined
-          : `try again in ${Math.ceil(error.retryAfterMs / 60_000)} min`;
-      throw new CliError(`refused: ${serverText(error)}`, ExitCode.error, wait, error);
-    }
-    throw error;
+    explainConflictOrBudget(error);
   };
+}
+
+/**
+ * A conflict or a spent destructive budget, in the server's words (with when to try again);
+ * any other error passes through unchanged.
+ */
+export function explainConflictOrBudget(error: unknown): never {
+  if (error instanceof FleetConflictError) {
+    throw new CliError(`refused: ${serverText(error)}`, ExitCode.error, undefined, error);
+  }
+  if (error instanceof FleetRateLimitError) {
+    const wait =
+      error.retryAfterMs === undefined
+        ? undefined
+        : `try again in ${Math.ceil(error.retryAfterMs / 60_000)} min`;
+    throw new CliError(`refused: ${serverText(error)}`, ExitCode.error, wait, error);
+  }
+  throw error;
 }
 
 /**
@@ -94,6 +102,6 @@ function guardHint(error: FleetApiError): string {
 }
 
 /** The server's own words, without the status, code and request id the SDK puts around them. */
-function serverText(error: FleetApiError): string {
+export function serverText(error: FleetApiError): string {
   return error.message.replace(/^\d{3} [a-z_]+: /, '').replace(/ \(request [^)]*\)$/, '');
 }

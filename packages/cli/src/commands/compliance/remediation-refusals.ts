@@ -1,10 +1,6 @@
-import {
-  type FleetApiError,
-  FleetBadRequestError,
-  FleetConflictError,
-  FleetRateLimitError,
-} from '@fleetops/sdk';
+import { FleetBadRequestError } from '@fleetops/sdk';
 import { CliError, ExitCode } from '../../errors';
+import { explainConflictOrBudget, serverText } from '../bulk/refusals';
 
 /**
  * Turns the server's refusal of a remediation into one clear line: a guard (`--expect-count`,
@@ -20,20 +16,5 @@ export function explainRemediationRefusal(error: unknown): never {
       error,
     );
   }
-  if (error instanceof FleetConflictError) {
-    throw new CliError(`refused: ${serverText(error)}`, ExitCode.error, undefined, error);
-  }
-  if (error instanceof FleetRateLimitError) {
-    const wait =
-      error.retryAfterMs === undefined
-        ? undefined
-        : `try again in ${Math.ceil(error.retryAfterMs / 60_000)} min`;
-    throw new CliError(`refused: ${serverText(error)}`, ExitCode.error, wait, error);
-  }
-  throw error;
-}
-
-/** The server's own words, without the status, code and request id the SDK puts around them. */
-function serverText(error: FleetApiError): string {
-  return error.message.replace(/^\d{3} [a-z_]+: /, '').replace(/ \(request [^)]*\)$/, '');
+  explainConflictOrBudget(error);
 }
